@@ -1,0 +1,93 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using CdsHooks.Engine.Cards;
+using CdsHooks.Engine.Knowledge;
+using CdsHooks.Engine.Patients;
+using CdsHooks.Engine.Rules;
+
+namespace CdsHooks.Engine;
+
+/// <summary>What one evaluation produced; failures are also in <see cref="Cards"/> as warning cards.</summary>
+public sealed record EvaluationResult(
+    IReadOnlyList<Card> Cards,
+    ImmutableArray<string> RulesFired,
+    ImmutableArray<RuleFailure> Failures,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// The clinical engine: one instance per knowledge base, shared by all requests. Per call it maps
+/// codes to concepts, builds the regimen and patient facts once, evaluates every rule in isolation
+/// (one failing rule never hides the others), and renders the cards.
+/// </summary>
+public sealed class CdsEngine
+{
+    private readonly CardRenderer _renderer;
+    private readonly FrozenDictionary<string, IRuleCheck> _checks;
+    private readonly TimeProvider _time;
+
+    public CdsEngine(KnowledgeBase knowledge, EngineOptions options, TimeProvider time)
+    {
+        Knowledge = knowledge;
+        Options = options;
+        _time = time;
+        _renderer = new CardRenderer(knowledge);
+        _checks = BuiltInChecks.All.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+    }
+
+    public KnowledgeBase Knowledge { get; }
+    public EngineOptions Options { get; }
+
+    /// <summary>Loads cds-cards/ and builds the engine; throws <see cref="KnowledgeException"/> on bad knowledge.</summary>
+    public static CdsEngine Load(string knowledgeFolder, EngineOptions options, TimeProvider time) =>
+        new(KnowledgeLoader.Load(knowledgeFolder, BuiltInChecks.Names), options, time);
+
+    public EvaluationResult Evaluate(EvaluationInput input)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow(); // one "now" for the whole evaluation
+        var regimen = RegimenBuilder.Build(input, Knowledge.Concepts, Options, now);
+        var facts = PatientFactsBuilder.Build(input, regimen, Options, now);
+        var context = new RuleContext(input, regimen, facts, Options, now);
+
+        var cards = new List<Card>();
+        var fired = ImmutableArray.CreateBuilder<string>();
+        var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+
+        foreach (var order in regimen.Unidentified.Where(u => u.IsFocus))
+        {
+            cards.Add(_renderer.RenderUnidentified(order));
+            fired.Add("drug-identity");
+        }
+
+        foreach (var rule in Knowledge.Rules)
+        {
+            try
+            {
+                if (RuleEvaluator.Evaluate(rule, context, _checks) is { } finding)
+                {
+                    cards.Add(_renderer.Render(finding, input));
+                    fired.Add(rule.Id);
+                }
+            }
+#pragma warning disable CA1031 // isolation is the point: a failing rule must not stop the others
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failures.Add(new RuleFailure(rule, ex));
+                cards.Add(_renderer.RenderFailure(rule));
+            }
+        }
+
+        // Most urgent first (stable), as EHRs display them in order.
+        var ordered = cards.OrderByDescending(c => Rank(c.Indicator)).ToList();
+        return new EvaluationResult(ordered, fired.ToImmutable(), failures.ToImmutable(), Stopwatch.GetElapsedTime(started));
+    }
+
+    private static int Rank(string indicator) => indicator switch
+    {
+        "critical" => 2,
+        "warning" => 1,
+        _ => 0,
+    };
+}

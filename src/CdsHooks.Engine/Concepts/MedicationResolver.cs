@@ -1,0 +1,85 @@
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Concepts;
+
+/// <summary>
+/// Finds the drug of a MedicationRequest/Statement/Administration: inline medicationCodeableConcept,
+/// or medicationReference to a contained Medication ("#id") or to a Medication elsewhere in the
+/// request (draftOrders or prefetch bundles; Epic sends "Medication/123" references this way).
+/// </summary>
+internal static class MedicationResolver
+{
+    public static MedicationIdentity Resolve(IMedicationUse use, ConceptMap map, IReadOnlyDictionary<string, Medication> others)
+    {
+        if (use.MedicationCodeableConcept is { } inline)
+        {
+            return map.Resolve(inline);
+        }
+
+        var reference = use.MedicationReference?.ReferenceValue;
+        Medication? medication = null;
+        if (reference is { Length: > 1 } && reference[0] == '#')
+        {
+            medication = use.Contained?.OfType<Medication>().FirstOrDefault(m => m.Id == reference[1..]);
+        }
+        else if (reference is not null)
+        {
+            medication = others.GetValueOrDefault(reference) ?? others.GetValueOrDefault(TypeAndId(reference));
+        }
+
+        if (medication is null)
+        {
+            // A display on the reference is still a name: better than nothing, and look-alike safe.
+            return use.MedicationReference?.Display is { } display
+                ? map.Resolve(new CodeableConcept { Text = display })
+                : MedicationIdentity.Unknown;
+        }
+
+        var identity = map.Resolve(medication.Code);
+        if (identity.IsRecognised || identity.Problem is not null)
+        {
+            return identity;
+        }
+
+        // No code on the Medication: its ingredients name the drug(s).
+        var matches = (medication.Ingredient ?? [])
+            .Select(i => map.Resolve(i.ItemCodeableConcept))
+            .SelectMany(i => i.Matches)
+            .DistinctBy(m => m.Concept.Id)
+            .ToArray();
+        return new MedicationIdentity([.. matches], null);
+    }
+
+    /// <summary>Index of Medication resources by "Medication/id" and by fullUrl.</summary>
+    public static Dictionary<string, Medication> Index(IEnumerable<(string? FullUrl, Resource? Resource)> entries)
+    {
+        var index = new Dictionary<string, Medication>(StringComparer.Ordinal);
+        foreach (var (fullUrl, resource) in entries)
+        {
+            if (resource is not Medication medication)
+            {
+                continue;
+            }
+
+            if (medication.Id is not null)
+            {
+                index.TryAdd("Medication/" + medication.Id, medication);
+            }
+
+            if (fullUrl is not null)
+            {
+                index.TryAdd(fullUrl, medication);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>"https://ehr/fhir/Medication/123/_history/2" → "Medication/123".</summary>
+    private static string TypeAndId(string reference)
+    {
+        var parts = reference.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.LastIndexOf(parts, "Medication");
+        return at >= 0 && at + 1 < parts.Length ? "Medication/" + parts[at + 1] : reference;
+    }
+}

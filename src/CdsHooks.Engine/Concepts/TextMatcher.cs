@@ -1,0 +1,135 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace CdsHooks.Engine.Concepts;
+
+/// <summary>
+/// Recognises drug names in free text (an order's text, a coding's display) as whole-word token
+/// sequences, longest match first, so that "ado-trastuzumab emtansine" is consumed whole and never
+/// also read as "trastuzumab" (FDA Drug Safety Communication 2013, clinical-facts.md §3.0).
+/// Case, hyphens and punctuation are ignored: "Trastuzumab-DKST", "trastuzumab dkst" are the same.
+/// </summary>
+internal sealed class TextMatcher
+{
+    private readonly FrozenDictionary<string, ImmutableArray<(string[] Tokens, DrugConcept Concept)>> _byFirstToken;
+    private readonly ImmutableArray<LookAlikeGuard> _guards;
+
+    public TextMatcher(IEnumerable<(string Name, DrugConcept Concept)> names, ImmutableArray<LookAlikeGuard> guards)
+    {
+        _byFirstToken = names
+            .Select(n => (Tokens: Tokenize(n.Name), n.Concept))
+            .Where(n => n.Tokens.Length > 0)
+            .GroupBy(n => n.Tokens[0], StringComparer.Ordinal)
+            .ToFrozenDictionary(
+                g => g.Key,
+                g => g.OrderByDescending(n => n.Tokens.Length).ToImmutableArray(),
+                StringComparer.Ordinal);
+        _guards = guards;
+    }
+
+    public static string[] Tokenize(string text)
+    {
+        Span<char> buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            buffer[i] = char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : ' ';
+        }
+
+        return new string(buffer).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Concepts named in <paramref name="text"/>; <paramref name="ambiguity"/> says why a
+    /// match was refused (a look-alike word left over next to a shorter name).</summary>
+    public IReadOnlyList<DrugConcept> Match(string text, out string? ambiguity)
+    {
+        ambiguity = null;
+        var tokens = Tokenize(text);
+        var consumed = new bool[tokens.Length];
+        var found = new List<DrugConcept>(1);
+        var matchedTokens = new List<(DrugConcept Concept, string[] Tokens)>(1);
+
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (!_byFirstToken.TryGetValue(tokens[i], out var candidates))
+            {
+                continue;
+            }
+
+            foreach (var (nameTokens, concept) in candidates)
+            {
+                if (!StartsWithAt(tokens, i, nameTokens))
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < nameTokens.Length; k++)
+                {
+                    consumed[i + k] = true;
+                }
+
+                if (!found.Contains(concept))
+                {
+                    found.Add(concept);
+                }
+
+                matchedTokens.Add((concept, nameTokens));
+
+                i += nameTokens.Length - 1;
+                break;
+            }
+        }
+
+        foreach (var guard in _guards)
+        {
+            var guarded = found.FirstOrDefault(c => guard.ConceptIds.Contains(c.Id));
+            if (guarded is null)
+            {
+                continue;
+            }
+
+            // Two look-alikes named in one order ("Herceptin / Kadcyla") are as ambiguous as a leftover word.
+            var rival = matchedTokens.FirstOrDefault(m => m.Concept != guarded && m.Tokens.Any(guard.Tokens.Contains));
+            if (rival.Concept is not null)
+            {
+                ambiguity = $"\"{text}\" names both {guarded.Display} and {rival.Concept.Display}, look-alike drugs; " +
+                            "the drug was not identified";
+                return [];
+            }
+
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                if (!consumed[i] && guard.Tokens.Contains(tokens[i]))
+                {
+                    ambiguity = $"\"{text}\" reads as {guarded.Display} but also contains \"{tokens[i]}\", " +
+                                "a word of a look-alike drug; the drug was not identified";
+                    return [];
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static bool StartsWithAt(string[] tokens, int start, string[] name)
+    {
+        if (start + name.Length > tokens.Length)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < name.Length; k++)
+        {
+            if (!string.Equals(tokens[start + k], name[k], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>When text matches one of <see cref="ConceptIds"/> and also holds one of <see cref="Tokens"/>
+/// that no name consumed, the text is ambiguous (e.g. "fam-trastuzumab" without "deruxtecan").</summary>
+public sealed record LookAlikeGuard(FrozenSet<string> ConceptIds, FrozenSet<string> Tokens);

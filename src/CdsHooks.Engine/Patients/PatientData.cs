@@ -1,0 +1,36 @@
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Patients;
+
+/// <summary>Kinds of patient data the service asks for; a kind that could not be obtained is reported
+/// in cards ("not checked: ...") instead of being treated as "nothing there".</summary>
+public enum DataKind
+{
+    Patient,
+    Conditions,
+    Observations,
+    MedicationRequests,
+    MedicationStatements,
+    MedicationAdministrations,
+}
+
+/// <summary>The patient's record as far as the service could obtain it (prefetch or FHIR server).</summary>
+public sealed record PatientData
+{
+    public static readonly PatientData Empty = new();
+
+    public Patient? Patient { get; init; }
+    public IReadOnlyList<Condition> Conditions { get; init; } = [];
+    public IReadOnlyList<Observation> Observations { get; init; } = [];
+    public IReadOnlyList<MedicationRequest> MedicationRequests { get; init; } = [];
+    public IReadOnlyList<MedicationStatement> MedicationStatements { get; init; } = [];
+    public IReadOnlyList<MedicationAdministration> MedicationAdministrations { get; init; } = [];
+
+    /// <summary>Medication resources that came alongside (searchset includes), for medicationReference.</summary>
+    public IReadOnlyList<Medication> Medications { get; init; } = [];
+
+    /// <summary>Kinds that could not be obtained (prefetch failed and the FHIR server did not answer).</summary>
+    public IReadOnlySet<DataKind> Unavailable { get; init; } = new HashSet<DataKind>();
+
+    public bool IsAvailable(DataKind kind) => !Unavailable.Contains(kind);
+}

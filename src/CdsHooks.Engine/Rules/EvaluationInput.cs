@@ -1,0 +1,20 @@
+using CdsHooks.Engine.Patients;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Rules;
+
+public enum HookKind
+{
+    OrderSelect,
+    OrderSign,
+}
+
+/// <summary>One hook call, already parsed and validated by the host.</summary>
+/// <param name="DraftOrders">The draftOrders Bundle.</param>
+/// <param name="Selections">order-select: "MedicationRequest/id" references; empty for order-sign.</param>
+public sealed record EvaluationInput(
+    HookKind Hook,
+    string PatientId,
+    Bundle DraftOrders,
+    IReadOnlyList<string> Selections,
+    PatientData Data);

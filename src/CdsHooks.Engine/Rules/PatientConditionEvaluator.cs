@@ -1,0 +1,100 @@
+using CdsHooks.Engine.Patients;
+
+namespace CdsHooks.Engine.Rules;
+
+/// <summary>Decides a rule's <c>patient:</c> conditions against the facts: each is met, not met,
+/// or unknown; the words used go into the card so the clinician sees what was judged.</summary>
+internal static class PatientConditionEvaluator
+{
+    public enum Result
+    {
+        Met,
+        NotMet,
+        Unknown,
+    }
+
+    public static Result Evaluate(PatientConditions c, RuleContext ctx, List<string> used, List<string> unknown)
+    {
+        var facts = ctx.Facts;
+        var results = new List<Result>();
+
+        if (c.Her2 is not null)
+        {
+            results.Add(Receptor(facts.Her2, c.Her2));
+        }
+
+        if (c.HormoneReceptor is not null)
+        {
+            results.Add(Receptor(facts.HormoneReceptor, c.HormoneReceptor));
+        }
+
+        if (c.Metastatic is { } metastatic)
+        {
+            results.Add(Flag(facts.Metastatic, metastatic));
+        }
+
+        if (c.Visceral is { } visceral)
+        {
+            results.Add(Flag(facts.Visceral, visceral));
+        }
+
+        if (c.LineOfTherapy is { } line)
+        {
+            var value = facts.LineOfTherapy.Value;
+            var r = value == Line.Unknown
+                ? Result.Unknown
+                : line switch
+                {
+                    "first" => value == Line.First,
+                    "second" => value == Line.Second,
+                    _ => value is Line.Second or Line.ThirdOrLater,
+                } ? Result.Met : Result.NotMet;
+            Note(r, facts.LineOfTherapy.Text);
+            results.Add(r);
+        }
+
+        if (c.OnFormulary is { } drug)
+        {
+            var on = ctx.Options.Formulary?.Contains(drug) ?? true;
+            results.Add(on ? Result.Met : Result.NotMet);
+        }
+
+        if (c.ProgressedOn is { } progressed)
+        {
+            var r = facts.ProgressedOn.Contains(progressed) ? Result.Met : Result.NotMet;
+            results.Add(r);
+        }
+
+        return results.Contains(Result.NotMet) ? Result.NotMet
+            : results.Contains(Result.Unknown) ? Result.Unknown
+            : Result.Met;
+
+        Result Receptor(Fact<Status> fact, string wanted)
+        {
+            var r = fact.Value == Status.Unknown ? Result.Unknown
+                : (fact.Value == Status.Positive) == (wanted == "positive") ? Result.Met : Result.NotMet;
+            Note(r, fact.Text);
+            return r;
+        }
+
+        Result Flag(Fact<Status> fact, bool wanted)
+        {
+            var r = fact.Value == Status.Unknown ? Result.Unknown
+                : (fact.Value == Status.Positive) == wanted ? Result.Met : Result.NotMet;
+            Note(r, fact.Text);
+            return r;
+        }
+
+        void Note(Result r, string text)
+        {
+            if (r == Result.Unknown)
+            {
+                unknown.Add(text);
+            }
+            else
+            {
+                used.Add(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Rules;
+
+/// <summary>One drug in the patient's regimen: drafted now, taken now, or taken before.</summary>
+public sealed record RegimenItem(
+    string Display,
+    FrozenSet<string> ConceptIds,
+    FrozenSet<string> ClassIds,
+    Origin Origin,
+    bool IsFocus,
+    string ResourceType,
+    string? ResourceId,
+    Resource Resource,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    ImmutableArray<ConceptMatch> Matches)
+{
+    public string? Reference => ResourceId is null ? null : $"{ResourceType}/{ResourceId}";
+
+    public bool Is(DrugRole role) =>
+        role.In.Contains(Origin) && (role.Concepts.Overlaps(ConceptIds) || role.Classes.Overlaps(ClassIds));
+
+    internal static RegimenItem From(
+        ImmutableArray<ConceptMatch> matches, Origin origin, bool focus, string type, Resource resource,
+        DateTimeOffset? start, DateTimeOffset? end) =>
+        new(string.Join(" + ", matches.Select(m => m.Concept.Display).Distinct(StringComparer.Ordinal)),
+            matches.SelectMany(m => m.Concept.AllConceptIds).ToFrozenSet(StringComparer.Ordinal),
+            matches.SelectMany(m => m.Concept.AllClassIds).ToFrozenSet(StringComparer.Ordinal),
+            origin, focus, type, resource.Id, resource, start, end, matches);
+}
+
+/// <summary>A draft order whose drug could not be identified safely (look-alike conflict).</summary>
+public sealed record UnidentifiedOrder(string? Reference, string Problem, bool IsFocus);
+
+/// <summary>The whole regimen judged in one hook call: draft orders plus the medication history.</summary>
+public sealed record Regimen(ImmutableArray<RegimenItem> Items, ImmutableArray<UnidentifiedOrder> Unidentified)
+{
+    public IEnumerable<RegimenItem> Drafts => Items.Where(i => i.Origin == Origin.Draft);
+}

@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Rules;
+
+/// <summary>
+/// Builds the regimen: every draft order (order-sign may carry revised orders in other statuses,
+/// so all of draftOrders count as drafts), then the history from MedicationRequest,
+/// MedicationStatement and MedicationAdministration. Infusions are usually recorded only as
+/// administrations, so a recent one counts as active therapy (<see cref="EngineOptions.AdministrationActiveDays"/>).
+/// </summary>
+internal static class RegimenBuilder
+{
+    public static Regimen Build(EvaluationInput input, ConceptMap map, EngineOptions options, DateTimeOffset now)
+    {
+        var medications = MedicationResolver.Index(
+            (input.DraftOrders.Entry ?? []).Select(e => (e.FullUrl, e.Resource))
+            .Concat(input.Data.Medications.Select(m => ((string?)null, (Resource?)m))));
+
+        var items = ImmutableArray.CreateBuilder<RegimenItem>();
+        var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
+        var draftIds = new HashSet<string>(StringComparer.Ordinal);
+        var selections = input.Selections.ToHashSet(StringComparer.Ordinal);
+
+        foreach (var entry in input.DraftOrders.Entry ?? [])
+        {
+            if (entry.Resource is not MedicationRequest draft)
+            {
+                continue; // ServiceRequest, NutritionOrder ...: outside this service's scope
+            }
+
+            var reference = draft.Id is null ? null : "MedicationRequest/" + draft.Id;
+            if (draft.Id is not null)
+            {
+                draftIds.Add(draft.Id);
+            }
+
+            var focus = input.Hook == HookKind.OrderSign || (reference is not null && selections.Contains(reference));
+            var identity = MedicationResolver.Resolve(draft, map, medications);
+            if (identity.IsRecognised)
+            {
+                var start = FhirDate.Parse(draft.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod?.Start);
+                items.Add(RegimenItem.From(identity.Matches, Origin.Draft, focus, "MedicationRequest", draft, start ?? now, null));
+            }
+            else if (identity.Problem is not null)
+            {
+                unidentified.Add(new UnidentifiedOrder(reference, identity.Problem, focus));
+            }
+        }
+
+        foreach (var request in input.Data.MedicationRequests)
+        {
+            if (request.Id is not null && draftIds.Contains(request.Id))
+            {
+                continue; // the server already holds this session's draft: judge the context copy
+            }
+
+            Origin? origin = request.Status switch
+            {
+                "active" or "on-hold" => Origin.Active,
+                "completed" or "stopped" => Origin.Past,
+                _ => null, // draft (another session), cancelled, entered-in-error, unknown
+            };
+            var bounds = request.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod;
+            AddHistory(request, "MedicationRequest", origin, FhirDate.Parse(bounds?.Start ?? request.AuthoredOn), FhirDate.Parse(bounds?.End));
+        }
+
+        foreach (var statement in input.Data.MedicationStatements)
+        {
+            Origin? origin = statement.Status switch
+            {
+                "active" or "intended" or "on-hold" => Origin.Active,
+                "completed" or "stopped" => Origin.Past,
+                _ => null, // not-taken, entered-in-error, unknown
+            };
+            var start = FhirDate.Parse(statement.EffectivePeriod?.Start ?? statement.EffectiveDateTime);
+            var end = FhirDate.Parse(statement.EffectivePeriod?.End);
+            if (origin == Origin.Active && end is { } e && e < now)
+            {
+                origin = Origin.Past;
+            }
+
+            AddHistory(statement, "MedicationStatement", origin, start, end);
+        }
+
+        foreach (var administration in input.Data.MedicationAdministrations)
+        {
+            var when = FhirDate.Parse(administration.EffectivePeriod?.Start ?? administration.EffectiveDateTime);
+            Origin? origin = administration.Status switch
+            {
+                "in-progress" => Origin.Active,
+                "completed" when when is { } w && now - w <= TimeSpan.FromDays(options.AdministrationActiveDays) => Origin.Active,
+                "completed" => Origin.Past,
+                _ => null, // not-done, entered-in-error, stopped before the dose, unknown
+            };
+            AddHistory(administration, "MedicationAdministration", origin, when, FhirDate.Parse(administration.EffectivePeriod?.End) ?? when);
+        }
+
+        return new Regimen(items.ToImmutable(), unidentified.ToImmutable());
+
+        void AddHistory(Resource resource, string type, Origin? origin, DateTimeOffset? start, DateTimeOffset? end)
+        {
+            if (origin is null)
+            {
+                return;
+            }
+
+            var identity = MedicationResolver.Resolve((IMedicationUse)resource, map, medications);
+            if (identity.IsRecognised)
+            {
+                items.Add(RegimenItem.From(identity.Matches, origin.Value, false, type, resource, start, end));
+            }
+        }
+    }
+}

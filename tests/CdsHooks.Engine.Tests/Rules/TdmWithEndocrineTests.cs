@@ -1,0 +1,154 @@
+using CdsHooks.Engine.Patients;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
+using static CdsHooks.Engine.Tests.TestData;
+
+namespace CdsHooks.Engine.Tests.Rules;
+
+public class TdmWithEndocrineTests
+{
+    private const string RuleId = "tdm1-with-endocrine";
+
+    [Fact]
+    public void Evaluate_TdmAndLetrozoleDrafted_FiresWarningWithSubstitutions()
+    {
+        var input = Input(HookKind.OrderSign, [Draft("tdm1", RxNorm("1371041")), Draft("let", RxNorm("72965"))]);
+
+        var result = NewEngine().Evaluate(input);
+
+        var card = Assert.Single(result.Cards);
+        Assert.Equal("warning", card.Indicator);
+        Assert.Equal(RuleId, card.Extension?.RuleId);
+        Assert.Contains("ado-trastuzumab emtansine", card.Summary, StringComparison.Ordinal);
+        Assert.Contains("letrozole", card.Summary, StringComparison.Ordinal);
+        Assert.True(card.Summary.Length < 140);
+        Assert.Equal("at-most-one", card.SelectionBehavior);
+
+        var recommended = Assert.Single(card.Suggestions!, s => s.IsRecommended == true);
+        Assert.Equal(["delete", "create", "create"], recommended.Actions.Select(a => a.Type));
+        Assert.Equal("MedicationRequest/tdm1", recommended.Actions[0].ResourceId);
+        var created = recommended.Actions.Skip(1).Select(a => Assert.IsType<MedicationRequest>(a.Resource)).ToList();
+        Assert.Equal(["224905", "1298944"], created.Select(m => m.MedicationCodeableConcept!.Coding![0].Code));
+        Assert.All(created, m => Assert.Equal("Patient/p1", m.Subject?.ReferenceValue));
+        Assert.All(created, m => Assert.False(string.IsNullOrEmpty(m.DosageInstruction?[0].Text)));
+
+        Assert.Contains(card.Suggestions!, s => s.Actions.Count == 2 && s.Actions[1].Resource is MedicationRequest { MedicationCodeableConcept.Text: "trastuzumab" });
+        Assert.Contains(card.Suggestions!, s => s.Actions is [{ Type: "delete", ResourceId: "MedicationRequest/let" }]);
+    }
+
+    [Theory]
+    [InlineData("Kadcyla", "tamoxifen 20 mg")]
+    [InlineData("ado-trastuzumab emtansine", "Faslodex")]
+    [InlineData("T-DM1", "anastrozole")]
+    [InlineData("trastuzumab emtansine", "exemestane")]
+    public void Evaluate_TextOnlyOrders_Fires(string adc, string endocrine)
+    {
+        var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [Draft("a", Text(adc)), Draft("b", Text(endocrine))]));
+
+        Assert.Contains(RuleId, result.RulesFired);
+    }
+
+    [Fact]
+    public void Evaluate_TdmActiveAndLetrozoleSelected_FiresWithoutReplacingActiveDrug()
+    {
+        var data = PatientData.Empty with { MedicationStatements = [ActiveStatement("ms1", RxNorm("1371041"))] };
+        var input = Input(HookKind.OrderSelect, [Draft("let", RxNorm("200064"))], ["MedicationRequest/let"], data);
+
+        var card = Assert.Single(NewEngine().Evaluate(input).Cards);
+
+        Assert.Equal(RuleId, card.Extension?.RuleId);
+        var only = Assert.Single(card.Suggestions!);
+        Assert.Equal("MedicationRequest/let", Assert.Single(only.Actions).ResourceId);
+    }
+
+    [Fact]
+    public void Evaluate_TdmGivenAsRecentAdministration_CountsAsActive()
+    {
+        var administration = new MedicationAdministration
+        {
+            Id = "adm1", Status = "completed", MedicationCodeableConcept = RxNorm("1371041"), EffectiveDateTime = "2026-11-01T10:00:00Z",
+        };
+        var data = PatientData.Empty with { MedicationAdministrations = [administration] };
+
+        var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [Draft("let", RxNorm("72965"))], data: data));
+
+        Assert.Contains(RuleId, result.RulesFired);
+    }
+
+    [Fact]
+    public void Evaluate_TdmAdministrationLongAgo_DoesNotFire()
+    {
+        var administration = new MedicationAdministration
+        {
+            Id = "adm1", Status = "completed", MedicationCodeableConcept = RxNorm("1371041"), EffectiveDateTime = "2026-06-01T10:00:00Z",
+        };
+        var data = PatientData.Empty with { MedicationAdministrations = [administration] };
+
+        var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [Draft("let", RxNorm("72965"))], data: data));
+
+        Assert.DoesNotContain(RuleId, result.RulesFired);
+    }
+
+    [Fact]
+    public void Evaluate_TrastuzumabWithLetrozole_DoesNotFire()
+    {
+        var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [Draft("t", RxNorm("224905")), Draft("l", RxNorm("72965"))]));
+
+        Assert.Empty(result.Cards);
+    }
+
+    [Fact]
+    public void Evaluate_OrderSelectNeitherSelected_DoesNotFire()
+    {
+        var input = Input(HookKind.OrderSelect,
+            [Draft("tdm1", RxNorm("1371041")), Draft("let", RxNorm("72965")), Draft("other", Text("ondansetron"))],
+            ["MedicationRequest/other"]);
+
+        Assert.Empty(NewEngine().Evaluate(input).Cards);
+    }
+
+    [Fact]
+    public void Evaluate_MedicationReferenceToContainedMedication_Fires()
+    {
+        var draft = new MedicationRequest
+        {
+            Id = "tdm1", Status = "draft",
+            Contained = [new Medication { Id = "med", Code = RxNorm("1371046", "Kadcyla") }],
+            MedicationReference = new Reference { ReferenceValue = "#med" },
+        };
+
+        var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [draft, Draft("let", RxNorm("72965"))]));
+
+        Assert.Contains(RuleId, result.RulesFired);
+    }
+
+    [Fact]
+    public void Evaluate_MedicationReferenceToBundleEntry_Fires()
+    {
+        var draft = new MedicationRequest { Id = "tdm1", Status = "draft", MedicationReference = new Reference { ReferenceValue = "Medication/m9" } };
+        var bundle = new Bundle
+        {
+            Entry =
+            [
+                new BundleEntry { Resource = draft },
+                new BundleEntry { FullUrl = "https://ehr.example/fhir/Medication/m9", Resource = new Medication { Id = "m9", Code = Text("KADCYLA 100 MG vial") } },
+                new BundleEntry { Resource = Draft("let", RxNorm("72965")) },
+            ],
+        };
+
+        var result = NewEngine().Evaluate(new EvaluationInput(HookKind.OrderSign, "p1", bundle, [], PatientData.Empty));
+
+        Assert.Contains(RuleId, result.RulesFired);
+    }
+
+    [Fact]
+    public void Evaluate_AmbiguousSelectedDraft_WarnsInsteadOfGuessing()
+    {
+        var input = Input(HookKind.OrderSign, [Draft("x", Text("fam-trastuzumab")), Draft("let", RxNorm("72965"))]);
+
+        var result = NewEngine().Evaluate(input);
+
+        var card = Assert.Single(result.Cards);
+        Assert.Equal("drug-identity", card.Extension?.RuleId);
+    }
+}
