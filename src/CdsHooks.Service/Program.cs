@@ -1,6 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+global using Microsoft.Extensions.DependencyInjection.Extensions;
+global using Microsoft.AspNetCore.Http.HttpResults;
+using CdsHooks.Engine;
+using CdsHooks.Service.Discovery;
+using CdsHooks.Service.Feedback;
+using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Infrastructure;
+using CdsHooks.Service.Security;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCdsService();
+builder.AddCdsSecurity();
+
+var app = builder.Build();
+app.WarmUp();
+app.UseOperationOutcomeErrors();
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDiscovery();
+app.MapHooks();
+app.MapFeedback();
+app.MapGet("/health", (CdsEngine engine) => TypedResults.Ok(new HealthReport(
+    "ok", engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count)));
 
 app.Run();
+
+/// <summary>Entry point; public for WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,56 @@
+using CdsHooks.Fhir;
+using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Feedback;
+
+public static class FeedbackEndpoints
+{
+    public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/cds-services/{id}/feedback", Receive).RequireAuthorization(Security.AuthPolicies.Hooks);
+        return app;
+    }
+
+    /// <summary>POST {baseUrl}/cds-services/{id}/feedback: stored in SQLite before the 200.</summary>
+    public static async Task<Results<Ok<FeedbackReceipt>, JsonHttpResult<Resource>>> Receive(
+        string id,
+        HttpRequest http,
+        FeedbackStore store,
+        ServiceMetrics metrics,
+        IOptions<ServiceOptions> options,
+        TimeProvider time,
+        ILogger<FeedbackStore> logger,
+        CancellationToken cancellationToken)
+    {
+        if (!CdsServiceCatalog.Services.ContainsKey(id))
+        {
+            return HookEndpoints.Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
+                OperationOutcome.Error("not-found", $"There is no CDS service '{id}'")));
+        }
+
+        var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
+        if (bodyError is not null)
+        {
+            return HookEndpoints.Reject(metrics, bodyError);
+        }
+
+        var (entries, error) = FeedbackReader.Read(body!);
+        if (error is not null)
+        {
+            return HookEndpoints.Reject(metrics, error);
+        }
+
+        var stored = await store.SaveAsync(id, entries!, time.GetUtcNow(), cancellationToken);
+        FeedbackLog.Stored(logger, id, entries!.Count, stored);
+        return TypedResults.Ok(new FeedbackReceipt(entries.Count, stored, entries.Count - stored));
+    }
+}
+
+internal static partial class FeedbackLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Feedback for {ServiceId}: {Received} entr(ies), {Stored} new")]
+    public static partial void Stored(ILogger logger, string serviceId, int received, int stored);
+}

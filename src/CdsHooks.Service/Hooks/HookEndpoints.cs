@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using CdsHooks.Engine;
+using CdsHooks.Engine.Cards;
+using CdsHooks.Engine.Patients;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
+using CdsHooks.Service.Infrastructure;
+using CdsHooks.Service.Prefetch;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Hooks;
+
+public static class HookEndpoints
+{
+    public static IEndpointRouteBuilder MapHooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/cds-services/{id}", Invoke).RequireAuthorization(Security.AuthPolicies.Hooks);
+        return app;
+    }
+
+    /// <summary>
+    /// POST {baseUrl}/cds-services/{id}: parse and validate → resolve prefetch (fetch what is missing)
+    /// → evaluate → cards. Nothing to say is 200 {"cards": []}.
+    /// </summary>
+    public static async Task<Results<Ok<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
+        string id,
+        HttpRequest http,
+        CdsEngine engine,
+        PrefetchResolver prefetch,
+        ServiceMetrics metrics,
+        IOptions<ServiceOptions> options,
+        ILogger<CdsEngine> logger,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
+        {
+            return Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
+                OperationOutcome.Error("not-found", $"There is no CDS service '{id}'; GET /cds-services lists them")));
+        }
+
+        var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
+        if (bodyError is not null)
+        {
+            return Reject(metrics, bodyError);
+        }
+
+        var (request, error) = RequestReader.Read(body, service);
+        if (error is not null)
+        {
+            HookLog.Rejected(logger, service.Id, error.Status, error.Outcome.Issue?[0].Expression?[0] ?? "$");
+            return Reject(metrics, error);
+        }
+
+        var data = await prefetch.ResolveAsync(request!, cancellationToken);
+        var input = new EvaluationInput(service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data);
+        var result = engine.Evaluate(input);
+
+        foreach (var failure in result.Failures)
+        {
+            metrics.RuleFailed(failure.Rule.Id);
+            HookLog.RuleFailed(logger, failure.Exception, failure.Rule.Id, request.HookInstance);
+        }
+
+        foreach (var rule in result.RulesFired)
+        {
+            metrics.CardIssued(rule);
+        }
+
+        metrics.HookAnswered(service.Id, result.Elapsed.TotalMilliseconds);
+        HookLog.Answered(logger, service.Id, request.HookInstance, result.Cards.Count, string.Join(",", result.RulesFired),
+            string.Join(",", data.Unavailable.Order()), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return TypedResults.Ok(new CdsResponse { Cards = result.Cards });
+    }
+
+    internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
+    {
+        metrics.Rejected(error.Status);
+        return TypedResults.Json<Resource>(error.Outcome, CdsJsonContext.Default.Resource, "application/fhir+json", error.Status);
+    }
+}
+
+internal static partial class HookLog
+{
+    [LoggerMessage(1001, LogLevel.Information,
+        "Hook answered: service {ServiceId}, hookInstance {HookInstance}, {CardCount} card(s), rules fired [{RulesFired}], data unavailable [{Unavailable}], evaluation {EvaluationMs:F2} ms, total {TotalMs:F2} ms")]
+    public static partial void Answered(ILogger logger, string serviceId, string hookInstance, int cardCount, string rulesFired, string unavailable, double evaluationMs, double totalMs);
+
+    [LoggerMessage(1002, LogLevel.Information, "Hook request rejected: service {ServiceId}, status {Status}, at {Path}")]
+    public static partial void Rejected(ILogger logger, string serviceId, int status, string path);
+
+    [LoggerMessage(1003, LogLevel.Error, "Rule {RuleId} threw during hookInstance {HookInstance}; a warning card tells the clinician the check did not run")]
+    public static partial void RuleFailed(ILogger logger, Exception exception, string ruleId, string hookInstance);
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>Counters for operations (System.Diagnostics.Metrics; read with dotnet-counters).</summary>
+public sealed class ServiceMetrics
+{
+    public const string MeterName = "CdsHooks.Service";
+
+    private readonly Counter<long> _hookCalls;
+    private readonly Counter<long> _cards;
+    private readonly Counter<long> _ruleFailures;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _evaluationMs;
+
+    public ServiceMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _hookCalls = meter.CreateCounter<long>("cds.hook.calls", description: "Hook calls answered 200");
+        _cards = meter.CreateCounter<long>("cds.cards", description: "Cards returned, by rule");
+        _ruleFailures = meter.CreateCounter<long>("cds.rule.failures", description: "Rules that threw (shown as warning cards)");
+        _rejected = meter.CreateCounter<long>("cds.requests.rejected", description: "Requests answered 4xx, by status");
+        _evaluationMs = meter.CreateHistogram<double>("cds.evaluation.duration", "ms", "In-process rule evaluation time");
+    }
+
+    public long RuleFailures { get; private set; }
+
+    public void HookAnswered(string serviceId, double evaluationMs)
+    {
+        _hookCalls.Add(1, new KeyValuePair<string, object?>("service", serviceId));
+        _evaluationMs.Record(evaluationMs);
+    }
+
+    public void CardIssued(string ruleId) => _cards.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
+
+    public void RuleFailed(string ruleId)
+    {
+        RuleFailures++;
+        _ruleFailures.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
+    }
+
+    public void Rejected(int status) => _rejected.Add(1, new KeyValuePair<string, object?>("status", status));
+}

@@ -1,0 +1,85 @@
+using CdsHooks.Engine;
+using CdsHooks.Service.Feedback;
+using CdsHooks.Service.Prefetch;
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Infrastructure;
+
+public static class ServiceRegistration
+{
+    /// <summary>The engine (knowledge loaded and validated now: bad knowledge stops start-up), the
+    /// prefetch resolver, the feedback store, JSON, CORS and metrics.</summary>
+    public static WebApplicationBuilder AddCdsService(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(ServiceOptions.Section);
+        builder.Services.Configure<ServiceOptions>(section);
+        var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => CdsEngine.Load(
+            options.KnowledgePath ?? Path.Combine(AppContext.BaseDirectory, "cds-cards"),
+            new EngineOptions
+            {
+                AdministrationActiveDays = options.AdministrationActiveDays,
+                Formulary = options.Formulary.Count == 0 ? null : options.Formulary.ToHashSet(StringComparer.Ordinal),
+                RecentLabDays = options.RecentLabDays,
+            },
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new FeedbackStore(
+            Path.IsPathRooted(options.FeedbackDatabase)
+                ? options.FeedbackDatabase
+                : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
+        builder.Services.TryAddSingleton<IFhirFetcher, NoFhirFetcher>();
+        builder.Services.AddSingleton<PrefetchResolver>();
+        builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.AddMetrics();
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default);
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+
+        // CORS for browser clients (CDS Hooks 2.0 §CORS; sandbox): preflight needs no token, and
+        // Authorization must be listed explicitly ("*" does not cover it).
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (options.CorsOrigins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins([.. options.CorsOrigins]);
+            }
+
+            policy.WithMethods("GET", "POST", "OPTIONS").WithHeaders("Authorization", "Content-Type").SetPreflightMaxAge(TimeSpan.FromHours(1));
+        }));
+        return builder;
+    }
+
+    /// <summary>Builds the singletons now so that bad knowledge or an unwritable database stops start-up.</summary>
+    public static void WarmUp(this WebApplication app)
+    {
+        var engine = app.Services.GetRequiredService<CdsEngine>();
+        var store = app.Services.GetRequiredService<FeedbackStore>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CdsHooks.Service");
+        StartupLog.Ready(logger, engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count, store.Path);
+        if (!app.Services.GetRequiredService<Security.SecurityState>().Enabled)
+        {
+            StartupLog.AuthenticationOff(logger, app.Environment.EnvironmentName);
+        }
+
+        _ = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
+    }
+}
+
+internal static partial class StartupLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Knowledge {Version} loaded: {Rules} rule(s), {Concepts} drug concept(s); feedback stored in {Database}")]
+    public static partial void Ready(ILogger logger, string version, int rules, int concepts, string database);
+
+    [LoggerMessage(2, LogLevel.Critical,
+        "AUTHENTICATION IS OFF ({Environment}): any caller can invoke the CDS services. This is allowed only in Development; never expose this instance.")]
+    public static partial void AuthenticationOff(ILogger logger, string environment);
+}
