@@ -1,20 +1,19 @@
-using System.Collections.Immutable;
 using CdsHooks.Engine.Rules;
 
 namespace CdsHooks.Engine.Patients;
 
-/// <summary>Derives patient facts (receptors, disease extent, line of therapy, latest labs) once per call.</summary>
+/// <summary>Derives patient facts once per call: disease and treatment sequence, then measurements.</summary>
 internal static class PatientFactsBuilder
 {
     public static PatientFacts Build(EvaluationInput input, Regimen regimen, EngineOptions options, DateTimeOffset now)
     {
-        _ = regimen;
-        _ = options;
-        _ = now;
-        return new PatientFacts
+        var facts = new PatientFacts
         {
             NotObtained = [.. input.Data.Unavailable.Order().Select(Describe)],
         };
+        facts = DiseaseFacts.Add(facts, input, regimen, options, now);
+        facts = MeasurementFacts.Add(facts, input, options, now);
+        return facts;
     }
 
     internal static string Describe(DataKind kind) => kind switch
