@@ -27,12 +27,18 @@ public sealed class CdsEngine
     private readonly TimeProvider _time;
 
     public CdsEngine(KnowledgeBase knowledge, EngineOptions options, TimeProvider time)
+        : this(knowledge, options, time, [])
+    {
+    }
+
+    /// <summary>For tests: extra checks beside the built-in ones (e.g. one that throws).</summary>
+    internal CdsEngine(KnowledgeBase knowledge, EngineOptions options, TimeProvider time, IEnumerable<IRuleCheck> extraChecks)
     {
         Knowledge = knowledge;
         Options = options;
         _time = time;
         _renderer = new CardRenderer(knowledge);
-        _checks = BuiltInChecks.All.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        _checks = BuiltInChecks.All.Concat(extraChecks).ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
     }
 
     public KnowledgeBase Knowledge { get; }
@@ -54,9 +60,10 @@ public sealed class CdsEngine
         var fired = ImmutableArray.CreateBuilder<string>();
         var failures = ImmutableArray.CreateBuilder<RuleFailure>();
 
-        foreach (var order in regimen.Unidentified.Where(u => u.IsFocus))
+        var unidentified = regimen.Unidentified.Where(u => u.IsFocus).ToList();
+        if (unidentified.Count > 0)
         {
-            cards.Add(_renderer.RenderUnidentified(order));
+            cards.Add(_renderer.RenderUnidentified(unidentified)); // one card for all: never the same message twice
             fired.Add("drug-identity");
         }
 

@@ -55,14 +55,14 @@ internal sealed partial class CardRenderer(KnowledgeBase knowledge)
     };
 
     /// <summary>A draft whose drug name conflicts between look-alikes (FDA DSC 2013, clinical-facts.md §3.0).</summary>
-    public Card RenderUnidentified(UnidentifiedOrder order)
+    public Card RenderUnidentified(IReadOnlyList<UnidentifiedOrder> orders)
     {
         knowledge.Evidence.TryGetValue("fda-kadcyla-name-2013", out var fda);
         return new Card
         {
             Uuid = Guid.NewGuid().ToString(),
             Summary = "Drug on this order could not be identified safely: confirm brand and full generic name",
-            Detail = $"The order {order.Reference ?? "in this session"} was not checked because {order.Problem}.\n\n" +
+            Detail = string.Concat(orders.Select(o => $"- The order {o.Reference ?? "in this session"} was not checked: {o.Problem}.\n")) + "\n" +
                      "Kadcyla (ado-trastuzumab emtansine), Enhertu (fam-trastuzumab deruxtecan) and Herceptin " +
                      "(trastuzumab) have different doses and must never be substituted for one another. " +
                      "Use both the brand and the full nonproprietary name on the order.",

@@ -152,3 +152,26 @@ public class TdmWithEndocrineTests
         Assert.Equal("drug-identity", card.Extension?.RuleId);
     }
 }
+
+public class DrugIdentityTests
+{
+    [Fact]
+    public void Evaluate_TwoAmbiguousDrafts_OneCardNamingBoth()
+    {
+        var input = Input(HookKind.OrderSign, [Draft("x1", Text("fam-trastuzumab")), Draft("x2", Text("Herceptin / Kadcyla"))]);
+
+        var card = Assert.Single(NewEngine().Evaluate(input).Cards);
+
+        Assert.Equal("drug-identity", card.Extension?.RuleId);
+        Assert.Contains("MedicationRequest/x1", card.Detail, StringComparison.Ordinal);
+        Assert.Contains("MedicationRequest/x2", card.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_AmbiguousDraftNotSelected_NoCard()
+    {
+        var input = Input(HookKind.OrderSelect, [Draft("x1", Text("fam-trastuzumab")), Draft("l", RxNorm("72965"))], ["MedicationRequest/l"]);
+
+        Assert.Empty(NewEngine().Evaluate(input).Cards);
+    }
+}
