@@ -31,7 +31,7 @@ internal static class MeasurementFacts
 
     public static PatientFacts Add(PatientFacts facts, EvaluationInput input, EngineOptions options, DateTimeOffset now)
     {
-        _ = options;
+        _ = options; // windows are applied by the checks (see remarks)
         var problems = new List<string>();
         var observations = input.Data.Observations;
         var lvef = Series(observations, MeasurementCodes.Lvef, now, problems);

@@ -8,7 +8,7 @@ internal sealed partial class PreDoseSafetyCheck
     /// <summary>One pass over the patient's facts: what is met, what was used, what is missing.
     /// Comparisons are strict where the label says "&lt;" or "&gt;": platelets 50,000 and ALT exactly
     /// 5 × ULN do not fire; LVEF 40% is not "&lt; 40%", and a fall of exactly 10 points is "≥ 10".</summary>
-    private sealed class Review(RuleDefinition rule, RuleContext context)
+    private sealed partial class Review(RuleDefinition rule, RuleContext context)
     {
         private readonly PatientFacts _facts = context.Facts;
         private readonly DateTimeOffset _since = context.Now.AddDays(-context.Options.RecentLabDays);
@@ -56,46 +56,6 @@ internal sealed partial class PreDoseSafetyCheck
             {
                 Problems.Add(new Problem(Indicator.Warning, $"platelets {value} (< {Number(hold)}): hold this dose",
                     $"**Platelets {value}** on {Day(m.Date)}: below {Number(hold)}/mm³ (Grade 3), **hold**, then the same dose."));
-            }
-        }
-
-        public void Liver()
-        {
-            var alt = Recent(_facts.Alt, null);
-            var ast = Recent(_facts.Ast, null);
-            if (alt is null && ast is null)
-            {
-                Missing.Add(LabMissing(_facts.Alt, "ALT"));
-                Missing.Add(LabMissing(_facts.Ast, "AST"));
-                _missingLabs.Add("AST/ALT");
-            }
-
-            var bilirubin = Recent(_facts.Bilirubin, "total bilirubin");
-            var worstTransaminase = 0m;
-            foreach (var (m, uln) in new[] { (alt, P.UlnAlt), (ast, P.UlnAst) })
-            {
-                if (m is not null)
-                {
-                    var (ratio, ulnText) = Ratio(m, Param(rule, uln));
-                    worstTransaminase = Math.Max(worstTransaminase, ratio);
-                    Transaminase(m, ratio, ulnText);
-                }
-            }
-
-            if (bilirubin is null)
-            {
-                return;
-            }
-
-            var defaultUln = Param(rule, bilirubin.Unit == Units.MicromolPerLitre ? P.UlnBilirubinUmolL : P.UlnBilirubinMgDl);
-            var (bili, biliUln) = Ratio(bilirubin, defaultUln);
-            Bilirubin(bilirubin, bili, biliUln);
-            decimal hyT = Param(rule, P.HyTransaminases), hyB = Param(rule, P.HyBilirubin);
-            if (worstTransaminase > hyT && bili > hyB)
-            {
-                Problems.Add(new Problem(Indicator.Critical,
-                    $"AST/ALT > {Number(hyT)}× ULN with bilirubin > {Number(hyB)}× ULN: permanently discontinue",
-                    $"**AST/ALT {Times(worstTransaminase)} ULN with total bilirubin {Times(bili)} ULN** (> {Number(hyT)}× and > {Number(hyB)}× ULN): **permanently discontinue**."));
             }
         }
 
@@ -153,44 +113,6 @@ internal sealed partial class PreDoseSafetyCheck
             Problems.Add(new Problem(Indicator.Info, summary, line));
         }
 
-        private void Transaminase(Measurement m, decimal ratio, string uln)
-        {
-            Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
-            decimal hold = Param(rule, P.TransaminasesHold), stop = Param(rule, P.TransaminasesStop);
-            if (ratio > stop)
-            {
-                Problems.Add(new Problem(Indicator.Critical, $"{m.Name} {Times(ratio)} ULN (> {Number(stop)}×): permanently discontinue",
-                    $"**{m.Name} {Number(m.Value)} {m.Unit}** on {Day(m.Date)}: {Times(ratio)} ULN, above {Number(stop)}× ULN (Grade 4), **permanently discontinue**."));
-            }
-            else if (ratio > hold)
-            {
-                Problems.Add(new Problem(Indicator.Warning, $"{m.Name} {Times(ratio)} ULN (> {Number(hold)}×): hold this dose",
-                    $"**{m.Name} {Number(m.Value)} {m.Unit}** on {Day(m.Date)}: {Times(ratio)} ULN, above {Number(hold)}× ULN (Grade 3), **hold**, then reduce one dose level."));
-            }
-        }
-
-        private void Bilirubin(Measurement m, decimal ratio, string uln)
-        {
-            Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
-            decimal hold = Param(rule, P.BilirubinHold), reduce = Param(rule, P.BilirubinReduce), stop = Param(rule, P.BilirubinStop);
-            var value = $"**Total bilirubin {Number(m.Value)} {m.Unit}** on {Day(m.Date)}: {Times(ratio)} ULN";
-            if (ratio > stop)
-            {
-                Problems.Add(new Problem(Indicator.Critical, $"bilirubin {Times(ratio)} ULN (> {Number(stop)}×): permanently discontinue",
-                    $"{value}, above {Number(stop)}× ULN (Grade 4), **permanently discontinue**."));
-            }
-            else if (ratio > reduce)
-            {
-                Problems.Add(new Problem(Indicator.Warning, $"bilirubin {Times(ratio)} ULN (> {Number(reduce)}×): hold, then reduce one level",
-                    $"{value}, above {Number(reduce)}× ULN (Grade 3), **hold**, then reduce one dose level."));
-            }
-            else if (ratio > hold)
-            {
-                Problems.Add(new Problem(Indicator.Warning, $"bilirubin {Times(ratio)} ULN (> {Number(hold)}×): hold this dose",
-                    $"{value}, above {Number(hold)}× ULN (Grade 2), **hold**, then the same dose."));
-            }
-        }
-
         /// <summary>The value if it was taken within the window; otherwise null, and the reason is noted.</summary>
         private Measurement? Recent(Measurement? m, string? what)
         {
@@ -216,18 +138,5 @@ internal sealed partial class PreDoseSafetyCheck
             _ => $"{what}: latest is from {Day(m.Date)} ({DaysAgo(m.Date!.Value, context.Now)} days ago), " +
                  $"older than {Number(context.Options.RecentLabDays)} days ({m.Source})",
         };
-
-        /// <summary>Value ÷ ULN, with the words saying where the ULN came from.</summary>
-        private static (decimal Ratio, string Uln) Ratio(Measurement m, decimal defaultUln)
-        {
-            var fromRange = m.UpperLimit is > 0;
-            var uln = fromRange ? m.UpperLimit!.Value : defaultUln;
-            var text = fromRange
-                ? $"ULN {Number(uln)} {m.Unit} from the result's reference range"
-                : $"ULN {Number(uln)} {m.Unit}: local default, no reference range on the result";
-            return (m.Value / uln, text);
-        }
-
-        private static string Times(decimal ratio) => Number(Math.Round(ratio, 2, MidpointRounding.AwayFromZero)) + "×";
     }
 }

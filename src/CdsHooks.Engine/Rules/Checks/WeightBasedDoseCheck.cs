@@ -78,7 +78,10 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
 
         public string Weight => _weight is null
             ? WeightMissing
-            : $"{Number(_weight.Value)} kg on {Day(_weight.Date)}";
+            : $"{Kg(_weight.Value)} kg on {Day(_weight.Date)}";
+
+        /// <summary>Weights are shown to 0.1 kg (154.3 lb is "70 kg", not "69.99 kg"); sums use the exact value.</summary>
+        private static string Kg(decimal kg) => Number(Math.Round(kg, 1, MidpointRounding.AwayFromZero));
 
         private string WeightMissing => context.Input.Data.IsAvailable(DataKind.Observations)
             ? "no body weight on record"
@@ -132,7 +135,7 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             {
                 if (_weight is not null)
                 {
-                    Findings.Add($"Body weight {Number(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source}): " +
+                    Findings.Add($"Body weight {Kg(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source}): " +
                                  $"{dose.Text} is {Number(Math.Round(dose.Value * _weight.Value, 0, MidpointRounding.AwayFromZero))} mg");
                 }
 
@@ -157,8 +160,8 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             }
 
             var exact = mg.Value / _weight.Value;
-            Findings.Add($"Body weight {Number(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source})");
-            Findings.Add($"Dose per kg: {Number(mg.Value)} mg ÷ {Number(_weight.Value)} kg = {Number(Math.Round(exact, 3, MidpointRounding.AwayFromZero))} mg/kg");
+            Findings.Add($"Body weight {Kg(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source})");
+            Findings.Add($"Dose per kg: {Number(mg.Value)} mg ÷ {Kg(_weight.Value)} kg = {Number(Math.Round(exact, 3, MidpointRounding.AwayFromZero))} mg/kg");
             return exact;
         }
 
