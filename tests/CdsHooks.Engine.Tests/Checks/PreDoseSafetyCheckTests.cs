@@ -182,6 +182,15 @@ public class PreDoseSafetyCheckTests
     }
 
     [Fact]
+    public void Evaluate_PlateletsInUnknownUnit_AreNotGuessedAndSaidSo()
+    {
+        var card = CardOf(Sign(Tdm1(3.6m), NormalWith(Platelets, Obs(Platelets, 49, "cells"))), Rule);
+
+        Assert.Equal("info", card?.Indicator);
+        Assert.Contains("unit not understood", card!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_RecentLabWindowFromOptions_IsHonoured()
     {
         var labs = Normal().Select(o => o with { EffectiveDateTime = "2026-11-05" });

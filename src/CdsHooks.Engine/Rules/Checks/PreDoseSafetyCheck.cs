@@ -45,6 +45,7 @@ internal sealed partial class PreDoseSafetyCheck : IRuleCheck
         review.Liver();
         review.MissingLabs();
         review.Lvef();
+        review.Missing.AddRange(context.Facts.UnreadableMeasurements.Where(u => !u.StartsWith(MeasurementCodes.Weight.Name, StringComparison.Ordinal)));
 
         if (review.Problems.Count == 0)
         {

@@ -51,6 +51,7 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             return CheckOutcome.Silent;
         }
 
+        state.Missing.AddRange(context.Facts.UnreadableMeasurements.Where(u => u.StartsWith(MeasurementCodes.Weight.Name, StringComparison.Ordinal)));
         var worst = state.Problems.MaxBy(p => p.Level)!;
         var values = ParameterValues(rule);
         values["summary"] = Short(worst.Summary, 105);
