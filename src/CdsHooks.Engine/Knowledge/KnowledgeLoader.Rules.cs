@@ -96,6 +96,19 @@ public static partial class KnowledgeLoader
             {
                 Error("check", $"unknown check '{r.Check}' (known: {string.Join(", ", knownChecks.Order(StringComparer.Ordinal))})");
             }
+            else if (r.Check is not null && BuiltInChecks.Parameters.TryGetValue(r.Check, out var reads))
+            {
+                // The thresholds live in the rule file: a missing or misspelt one must stop the start-up.
+                foreach (var name in reads.Where(p => r.Parameters?.ContainsKey(p) != true))
+                {
+                    Error($"parameters.{name}", $"required by check '{r.Check}'");
+                }
+
+                foreach (var name in (r.Parameters ?? []).Keys.Where(p => !reads.Contains(p)).Order(StringComparer.Ordinal))
+                {
+                    Error($"parameters.{name}", $"not read by check '{r.Check}' (reads: {string.Join(", ", reads)})");
+                }
+            }
 
             var roleNames = drugs.Select(d => d.Name).ToFrozenSet(StringComparer.Ordinal);
             if (string.IsNullOrWhiteSpace(r.Card?.Summary))

@@ -1,16 +1,151 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
 
 namespace CdsHooks.Engine.Patients;
 
 /// <summary>Latest weight, platelets, ALT, AST, total bilirubin, LVEF (with baseline), and a history
 /// of interstitial lung disease or pneumonitis.</summary>
+/// <remarks>
+/// <para>Which Observations count: status final, amended or corrected (FHIR R4 ObservationStatus: a
+/// result, possibly revised), and preliminary, marked as such in the card: a low preliminary platelet
+/// count before a T-DM1 dose must not be dropped. registered (no result yet), cancelled,
+/// entered-in-error, unknown and a missing status are not used.</para>
+/// <para>The value is valueQuantity (components and text values are not read); its date is
+/// effectiveDateTime, else effectivePeriod.start, else issued. A value dated after "now" is a data
+/// error and is not used. "Latest" is the latest dated value; an undated value is used only when no
+/// value of that kind is dated. Recency windows (EngineOptions.RecentLabDays) are applied by the checks,
+/// so that a card can say how old the latest value is rather than that there is none.</para>
+/// <para>LVEF baseline: the EARLIEST LVEF on record dated before the latest one. The label compares
+/// with the pre-treatment value; the service does not know when T-DM1 (or the anthracycline or
+/// trastuzumab before it) started, and the earliest value is the best stand-in for "before
+/// cardiotoxic therapy". It also gives the largest fall, so the choice errs towards holding a dose.</para>
+/// </remarks>
 internal static class MeasurementFacts
 {
+    private static readonly FrozenSet<string> Results =
+        new[] { "final", "amended", "corrected", "preliminary" }.ToFrozenSet(StringComparer.Ordinal);
+
     public static PatientFacts Add(PatientFacts facts, EvaluationInput input, EngineOptions options, DateTimeOffset now)
     {
-        _ = input;
-        _ = options;
-        _ = now;
-        return facts;
+        _ = options; // windows are applied by the checks (see remarks)
+        var problems = new List<string>();
+        var observations = input.Data.Observations;
+        var lvef = Series(observations, MeasurementCodes.Lvef, now, problems);
+        var lungDisease = LungDiseaseHistory.Find(input.Data.Conditions);
+
+        return facts with
+        {
+            Weight = Latest(Series(observations, MeasurementCodes.Weight, now, problems)),
+            Platelets = Latest(Series(observations, MeasurementCodes.Platelets, now, problems)),
+            Alt = Latest(Series(observations, MeasurementCodes.Alt, now, problems)),
+            Ast = Latest(Series(observations, MeasurementCodes.Ast, now, problems)),
+            Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems)),
+            Lvef = Latest(lvef),
+            LvefBaseline = Baseline(lvef),
+            InterstitialLungDisease = !lungDisease.IsEmpty,
+            LungDiseaseHistory = lungDisease,
+            UnreadableMeasurements = [.. problems],
+        };
+    }
+
+    /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
+    internal static List<Measurement> Series(IEnumerable<Observation> observations, Analyte analyte, DateTimeOffset now, List<string> problems)
+    {
+        var found = new List<Measurement>();
+        foreach (var observation in observations)
+        {
+            if (observation.Status is not { } status || !Results.Contains(status) ||
+                LoincOf(observation, analyte) is not { } loinc ||
+                observation.ValueQuantity is not { Value: { } raw } quantity)
+            {
+                continue;
+            }
+
+            var source = Source(observation, loinc, status, quantity);
+            var date = FhirDate.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+            if (date > now)
+            {
+                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({source}) is dated in the future ({Day(date)}): not used");
+                continue;
+            }
+
+            if (Convert(analyte, raw, quantity) is not { } value)
+            {
+                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({source}, {Day(date)}): unit not understood, not used");
+                continue;
+            }
+
+            found.Add(new Measurement(analyte.Name, value.Value, value.Unit, date, UpperLimit(observation, analyte, value), source));
+        }
+
+        return [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
+    }
+
+    internal static Measurement? Latest(List<Measurement> series) =>
+        series.LastOrDefault(m => m.Date is not null) ?? series.FirstOrDefault();
+
+    internal static Measurement? Baseline(List<Measurement> series)
+    {
+        var latest = Latest(series);
+        var earliest = series.FirstOrDefault(m => m.Date is not null);
+        return latest?.Date is { } last && earliest?.Date is { } first && first < last ? earliest : null;
+    }
+
+    internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    internal static string Day(DateTimeOffset? date) =>
+        date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date not recorded";
+
+    private static string? LoincOf(Observation observation, Analyte analyte) =>
+        observation.Code?.Coding?
+            .Where(c => CodeSystems.Is(c.System, CodeSystems.Loinc) && c.Code is not null && analyte.Loinc.Contains(c.Code))
+            .Select(c => c.Code)
+            .FirstOrDefault();
+
+    private static string UnitOf(Quantity quantity) => quantity.Code ?? quantity.Unit ?? string.Empty;
+
+    /// <summary>The UCUM code first, then the human-readable unit; no unit at all is read as "".</summary>
+    private static UnitValue? Convert(Analyte analyte, decimal value, Quantity quantity)
+    {
+        string?[] units = quantity.Code is null && quantity.Unit is null ? [string.Empty] : [quantity.Code, quantity.Unit];
+        foreach (var unit in units)
+        {
+            if (unit is not null && analyte.Convert(value, unit) is { } converted)
+            {
+                return converted;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>referenceRange.high in the value's unit; a high without unit is in the value's unit.</summary>
+    private static decimal? UpperLimit(Observation observation, Analyte analyte, UnitValue value)
+    {
+        var high = observation.ReferenceRange?.Select(r => r.High).FirstOrDefault(h => h?.Value is not null);
+        if (high?.Value is not { } limit)
+        {
+            return null;
+        }
+
+        var converted = high.Code is null && high.Unit is null
+            ? Convert(analyte, limit, observation.ValueQuantity!)
+            : Convert(analyte, limit, high);
+        return converted is { } c && c.Unit == value.Unit ? c.Value : null;
+    }
+
+    private static string Source(Observation observation, string loinc, string status, Quantity quantity)
+    {
+        var text = $"Observation/{observation.Id ?? "(no id)"}, LOINC {loinc}";
+        if (quantity.Comparator is { } comparator)
+        {
+            text += $", reported as {comparator}{Format(quantity.Value ?? 0)}";
+        }
+
+        return status == "preliminary" ? text + ", preliminary result" : text;
     }
 }

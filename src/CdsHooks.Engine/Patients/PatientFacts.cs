@@ -24,6 +24,9 @@ public enum Line
 /// <summary>One measured value with its date, e.g. platelets 48,000/mm³ on 2026-11-18.</summary>
 public sealed record Measurement(string Name, decimal Value, string Unit, DateTimeOffset? Date, decimal? UpperLimit, string Source);
 
+/// <summary>A diagnosis on record that a check relies on, e.g. "Drug-induced pneumonitis" (ICD-10-CM J70.2).</summary>
+public sealed record DiagnosisFact(string Text, DateTimeOffset? Date, string Source);
+
 /// <summary>A fact with the words a card uses to show it, and where it came from.</summary>
 public sealed record Fact<T>(T Value, string Text);
 
@@ -45,6 +48,12 @@ public sealed record PatientFacts
     public Measurement? Lvef { get; init; }
     public Measurement? LvefBaseline { get; init; }
     public bool InterstitialLungDisease { get; init; }
+
+    /// <summary>The conditions behind <see cref="InterstitialLungDisease"/>, for the card.</summary>
+    public ImmutableArray<DiagnosisFact> LungDiseaseHistory { get; init; } = [];
+
+    /// <summary>Measurements found but not usable (unit not understood, dated in the future), in words.</summary>
+    public ImmutableArray<string> UnreadableMeasurements { get; init; } = [];
 
     /// <summary>Data kinds the service could not obtain, in words ("laboratory results").</summary>
     public ImmutableArray<string> NotObtained { get; init; } = [];

@@ -19,6 +19,11 @@ public interface IRuleCheck
 {
     string Name { get; }
 
+    /// <summary>The <c>parameters:</c> this check reads. The loader refuses a rule that names the check
+    /// without one of them, or with a parameter the check does not read (a typo would otherwise
+    /// silently fall back to nothing).</summary>
+    IReadOnlyList<string> Parameters { get; }
+
     CheckOutcome Evaluate(RuleDefinition rule, IReadOnlyDictionary<string, ImmutableArray<RegimenItem>> bindings, RuleContext context);
 }
 

@@ -1,0 +1,188 @@
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Engine.Patients;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
+using static CdsHooks.Engine.Tests.Checks.Labs;
+using static CdsHooks.Engine.Tests.TestData;
+
+namespace CdsHooks.Engine.Tests.Patients;
+
+public class MeasurementFactsTests
+{
+    private static PatientFacts Facts(IEnumerable<Observation> observations, IEnumerable<Condition>? conditions = null) =>
+        MeasurementFacts.Add(new PatientFacts(), Input(HookKind.OrderSign, [], data: PatientData.Empty with
+        {
+            Observations = [.. observations],
+            Conditions = [.. conditions ?? []],
+        }), new EngineOptions(), Now);
+
+    [Theory]
+    [InlineData(70, "kg", 70)]
+    [InlineData(70000, "g", 70)]
+    [InlineData(100, "[lb_av]", 45.359237)]
+    [InlineData(100, "lb", 45.359237)]
+    public void Add_WeightUnits_ConvertedToKg(decimal value, string unit, decimal kg)
+    {
+        var weight = Facts([Obs(Weight, value, unit)]).Weight;
+
+        Assert.Equal(kg, weight?.Value);
+        Assert.Equal("kg", weight?.Unit);
+    }
+
+    [Theory]
+    [InlineData(49, "10*3/uL")]
+    [InlineData(49, "10^3/uL")]
+    [InlineData(49, "K/uL")]
+    [InlineData(49, "10*9/L")]
+    [InlineData(49, "x10E3/uL")]
+    [InlineData(49000, "/mm3")]
+    [InlineData(49000, "/uL")]
+    public void Add_PlateletUnits_NormalisedToPerCubicMillimetre(decimal value, string unit)
+    {
+        var platelets = Facts([Obs(Platelets, value, unit)]).Platelets;
+
+        Assert.Equal(49000m, platelets?.Value);
+        Assert.Equal("/mm³", platelets?.Unit);
+    }
+
+    [Fact]
+    public void Add_UnknownUnit_IsNotUsedAndReported()
+    {
+        var facts = Facts([Obs(Platelets, 49, "g/dL")]);
+
+        Assert.Null(facts.Platelets);
+        Assert.Contains(facts.UnreadableMeasurements, p => p.Contains("unit not understood", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Add_EnzymeInMicrokatal_ConvertedToUnitsPerLitre() =>
+        Assert.Equal(60m, Facts([Obs(Alt, 1, "ukat/L", high: 0.5m)]).Alt?.Value);
+
+    [Fact]
+    public void Add_ReferenceRangeHigh_IsTheUpperLimitInTheSameUnit()
+    {
+        var alt = Facts([Obs(Alt, 1, "ukat/L", high: 0.5m)]).Alt;
+
+        Assert.Equal(30m, alt?.UpperLimit);
+    }
+
+    [Fact]
+    public void Add_NoReferenceRange_LeavesUpperLimitToTheRule() =>
+        Assert.Null(Facts([Obs(Alt, 30, "U/L")]).Alt?.UpperLimit);
+
+    [Theory]
+    [InlineData("mg/dL", "mg/dL")]
+    [InlineData("umol/L", "µmol/L")]
+    [InlineData("µmol/L", "µmol/L")]
+    public void Add_BilirubinUnits_KeptInTheirOwnUnit(string unit, string expected) =>
+        Assert.Equal(expected, Facts([Obs(Bilirubin, 1, unit)]).Bilirubin?.Unit);
+
+    [Fact]
+    public void Add_BilirubinRangeInOtherUnit_IsNotUsedAsUpperLimit()
+    {
+        var observation = Obs(Bilirubin, 30, "umol/L") with
+        {
+            ReferenceRange = [new ObservationReferenceRange { High = new Quantity { Value = 1.2m, Unit = "mg/dL" } }],
+        };
+
+        Assert.Null(Facts([observation]).Bilirubin?.UpperLimit);
+    }
+
+    [Fact]
+    public void Add_AlternativeLoincCodes_AreRead()
+    {
+        var facts = Facts([Obs("1743-4", 30, "U/L"), Obs("30239-8", 31, "U/L"), Obs("42719-5", 0.5m, "mg/dL"), Obs("18043-0", 55, "%")]);
+
+        Assert.Equal(30m, facts.Alt?.Value);
+        Assert.Equal(31m, facts.Ast?.Value);
+        Assert.Equal(0.5m, facts.Bilirubin?.Value);
+        Assert.Equal(55m, facts.Lvef?.Value);
+    }
+
+    [Fact]
+    public void Add_LvefAsFraction_ReadAsPercent() =>
+        Assert.Equal(55m, Facts([Obs(Lvef, 0.55m, "1")]).Lvef?.Value);
+
+    [Fact]
+    public void Add_SeveralResults_TakesTheLatest()
+    {
+        var platelets = Facts([Obs(Platelets, 100, "10*3/uL", "2026-11-18"), Obs(Platelets, 40, "10*3/uL", "2026-11-19"), Obs(Platelets, 200, "10*3/uL", "2026-11-01")]).Platelets;
+
+        Assert.Equal(40000m, platelets?.Value);
+    }
+
+    [Theory]
+    [InlineData("entered-in-error")]
+    [InlineData("cancelled")]
+    [InlineData("registered")]
+    [InlineData("unknown")]
+    public void Add_NonResultStatus_IsIgnored(string status) =>
+        Assert.Equal(200000m, Facts([Obs(Platelets, 200, "10*3/uL", "2026-11-10"), Obs(Platelets, 40, "10*3/uL", "2026-11-19", status: status)]).Platelets?.Value);
+
+    [Theory]
+    [InlineData("amended")]
+    [InlineData("corrected")]
+    public void Add_RevisedResult_IsUsed(string status) =>
+        Assert.Equal(40000m, Facts([Obs(Platelets, 40, "10*3/uL", status: status)]).Platelets?.Value);
+
+    [Fact]
+    public void Add_PreliminaryResult_IsUsedAndMarked() =>
+        Assert.Contains("preliminary", Facts([Obs(Platelets, 40, "10*3/uL", status: "preliminary")]).Platelets?.Source, StringComparison.Ordinal);
+
+    [Fact]
+    public void Add_FutureDatedResult_IsNotUsed()
+    {
+        var facts = Facts([Obs(Platelets, 40, "10*3/uL", "2026-12-01")]);
+
+        Assert.Null(facts.Platelets);
+        Assert.Contains(facts.UnreadableMeasurements, p => p.Contains("future", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Add_LvefBaseline_IsEarliestBeforeLatest()
+    {
+        var facts = Facts([Obs(Lvef, 52, "%", "2026-06-01"), Obs(Lvef, 45, "%", "2026-11-01"), Obs(Lvef, 60, "%", "2025-11-01")]);
+
+        Assert.Equal(45m, facts.Lvef?.Value);
+        Assert.Equal(60m, facts.LvefBaseline?.Value);
+    }
+
+    [Fact]
+    public void Add_SingleLvef_HasNoBaseline() =>
+        Assert.Null(Facts([Obs(Lvef, 45, "%")]).LvefBaseline);
+
+    [Theory]
+    [InlineData("J84.10")]
+    [InlineData("J84.9")]
+    [InlineData("J70.2")]
+    [InlineData("J70.3")]
+    [InlineData("J704")]
+    public void Add_LungDiseaseIcd10Cm_IsHistory(string code) =>
+        Assert.True(Facts([], [Checks.Labs.Condition(code, "x")]).InterstitialLungDisease);
+
+    [Theory]
+    [InlineData("Radiation pneumonitis")]
+    [InlineData("Interstitial lung disease (disorder)")]
+    public void Add_LungDiseaseText_IsHistory(string text) =>
+        Assert.True(Facts([], [Checks.Labs.Condition(null, text)]).InterstitialLungDisease);
+
+    [Theory]
+    [InlineData("J70.0", "Acute pulmonary manifestations due to radiation")]
+    [InlineData("J18.9", "Pneumonia, unspecified organism")]
+    public void Add_OtherLungCondition_IsNotHistory(string code, string text) =>
+        Assert.False(Facts([], [Checks.Labs.Condition(code, text)]).InterstitialLungDisease);
+
+    [Theory]
+    [InlineData("refuted")]
+    [InlineData("entered-in-error")]
+    public void Add_RefutedLungDisease_IsNotHistory(string verification) =>
+        Assert.False(Facts([], [Checks.Labs.Condition("J70.2", "Drug-induced pneumonitis", verification)]).InterstitialLungDisease);
+
+    [Fact]
+    public void Add_IcdCodeFromOtherSystem_IsNotRead()
+    {
+        var condition = new Condition { Id = "c", Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Snomed, Code = "J84.10" }] } };
+
+        Assert.False(Facts([], [condition]).InterstitialLungDisease);
+    }
+}
