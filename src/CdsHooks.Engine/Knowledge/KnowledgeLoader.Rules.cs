@@ -197,7 +197,7 @@ public static partial class KnowledgeLoader
             result.Add(new DrugRole(name,
                 (role.Concepts ?? []).ToFrozenSet(StringComparer.Ordinal),
                 (role.Classes ?? []).ToFrozenSet(StringComparer.Ordinal),
-                origins.ToImmutable(), role.Focus ?? true));
+                origins.ToImmutable(), role.Focus ?? true, role.RecentAdministrations ?? true));
         }
 
         return result.ToImmutable();

@@ -30,6 +30,10 @@ internal sealed class DrugRoleYaml
     public List<string>? In { get; set; }
     /// <summary>Only items of this role can make the card relevant to the ordering session.</summary>
     public bool? Focus { get; set; }
+
+    /// <summary>Whether a recent administration alone makes a drug "active" for this role (default true).
+    /// False where a switch of drug is the normal next step after the last infusion.</summary>
+    public bool? RecentAdministrations { get; set; }
 }
 
 internal sealed class PatientConditionsYaml

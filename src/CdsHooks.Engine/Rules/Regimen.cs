@@ -21,8 +21,13 @@ public sealed record RegimenItem(
 {
     public string? Reference => ResourceId is null ? null : $"{ResourceType}/{ResourceId}";
 
+    /// <summary>Active only because of a recent administration (no ongoing order or statement).</summary>
+    public bool IsRecentAdministration => Origin == Origin.Active && ResourceType == "MedicationAdministration";
+
     public bool Is(DrugRole role) =>
-        role.In.Contains(Origin) && (role.Concepts.Overlaps(ConceptIds) || role.Classes.Overlaps(ClassIds));
+        role.In.Contains(Origin) &&
+        (role.RecentAdministrations || !IsRecentAdministration) &&
+        (role.Concepts.Overlaps(ConceptIds) || role.Classes.Overlaps(ClassIds));
 
     internal static RegimenItem From(
         ImmutableArray<ConceptMatch> matches, Origin origin, bool focus, string type, Resource resource,

@@ -28,7 +28,8 @@ public sealed record DrugRole(
     FrozenSet<string> Concepts,
     FrozenSet<string> Classes,
     ImmutableArray<Origin> In,
-    bool Focus);
+    bool Focus,
+    bool RecentAdministrations = true);
 
 public sealed record PatientConditions(
     string? Her2,

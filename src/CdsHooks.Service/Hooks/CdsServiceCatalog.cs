@@ -28,7 +28,8 @@ public static class CdsServiceCatalog
     public static readonly string[] ObservationCodes =
     [
         "85337-4", "16112-5", "85339-0", "16113-3", "85319-2", "18474-7", "48676-1", "85318-4", "31150-6",
-        "29463-7", "777-3", "1742-6", "1920-8", "1975-2", "10230-1", "18043-0", "8806-2",
+        "29463-7", "777-3", "1742-6", "1743-4", "76625-3", "1920-8", "30239-8", "14409-7",
+        "1975-2", "42719-5", "59828-4", "10230-1", "18043-0", "8806-2",
     ];
 
     public static readonly IReadOnlyDictionary<string, string> PrefetchTemplates = new Dictionary<string, string>(StringComparer.Ordinal)

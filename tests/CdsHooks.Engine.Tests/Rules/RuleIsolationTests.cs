@@ -38,6 +38,8 @@ public class RuleIsolationTests
 
         public string Name => CheckName;
 
+        public IReadOnlyList<string> Parameters => [];
+
         public CheckOutcome Evaluate(RuleDefinition rule, IReadOnlyDictionary<string, ImmutableArray<RegimenItem>> bindings, RuleContext context) =>
             throw new InvalidOperationException("simulated defect in a rule");
     }

@@ -46,6 +46,8 @@ public sealed class RuleFailureTests
     {
         public string Name => "always-throws";
 
+        public IReadOnlyList<string> Parameters => [];
+
         public CheckOutcome Evaluate(RuleDefinition rule, IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableArray<RegimenItem>> bindings, RuleContext context) =>
             throw new InvalidOperationException("simulated defect in a rule");
     }
