@@ -14,7 +14,7 @@ namespace CdsHooks.Engine.Patients;
 /// </summary>
 internal static partial class ProgressionFacts
 {
-    [GeneratedRegex(@"(?<!\b(?:no|not|non|without)[\s-]*)\bprogress\w*(?![\s-]*free)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<!\b(?:no|not|non|without)[\s-]*)(?>\bprogress\w*)(?![\s-]*free)", RegexOptions.IgnoreCase)]
     private static partial Regex Progression();
 
     public static PatientFacts Add(PatientFacts facts, Regimen regimen)

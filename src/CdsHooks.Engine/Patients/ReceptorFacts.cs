@@ -81,7 +81,7 @@ internal static class ReceptorFacts
             var decisive = answers.FirstOrDefault(r => r.Test == ReceptorTest.Her2Ish) ?? answers[0];
             var equivocal = latest.FirstOrDefault(r => r.Equivocal);
             var text = $"{name} {Word(values[0])} ({decisive.Source})";
-            return new(values[0], equivocal is null ? text : $"{text} after equivocal {equivocal.Source}");
+            return new(values[0], equivocal is null ? text : $"{text}, after an equivocal result ({equivocal.Source})");
         }
 
         return new(Status.Unknown, $"{name} equivocal ({latest[0].Source}): no ISH result on that day or later");
