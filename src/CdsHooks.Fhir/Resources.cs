@@ -76,6 +76,8 @@ public sealed record MedicationRequest : Resource, IMedicationUse
 {
     public IReadOnlyList<Resource>? Contained { get; init; }
     public string? Status { get; init; }
+    /// <summary>Why the request is in its status (R4 MedicationRequest.statusReason, 0..1), e.g. stopped for progression.</summary>
+    public CodeableConcept? StatusReason { get; init; }
     public string? Intent { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
     public CodeableConcept? MedicationCodeableConcept { get; init; }

@@ -34,12 +34,17 @@ public sealed record Fact<T>(T Value, string Text);
 public sealed record PatientFacts
 {
     public Fact<Status> Her2 { get; init; } = new(Status.Unknown, "HER2 status not found");
+    public Fact<Status> Er { get; init; } = new(Status.Unknown, "ER status not found");
+    public Fact<Status> Pr { get; init; } = new(Status.Unknown, "PR status not found");
     public Fact<Status> HormoneReceptor { get; init; } = new(Status.Unknown, "hormone-receptor status not found");
-    public Fact<Status> Metastatic { get; init; } = new(Status.Unknown, "no record of metastatic disease");
+    public Fact<Status> Metastatic { get; init; } = new(Status.Unknown, "metastatic status unknown: no breast cancer diagnosis on record");
     public DateTimeOffset? MetastaticOnset { get; init; }
     public Fact<Status> Visceral { get; init; } = new(Status.Unknown, "sites of metastasis not recorded");
     public Fact<Line> LineOfTherapy { get; init; } = new(Line.Unknown, "line of therapy could not be determined");
+    /// <summary>Concept ids of drugs stopped because the disease progressed.</summary>
     public ImmutableArray<string> ProgressedOn { get; init; } = [];
+    /// <summary>One per drug concept in <see cref="ProgressedOn"/>: the concept id and what the record says.</summary>
+    public ImmutableArray<Fact<string>> Progressions { get; init; } = [];
     public Measurement? Weight { get; init; }
     public Measurement? Platelets { get; init; }
     public Measurement? Alt { get; init; }

@@ -57,12 +57,15 @@ internal static class PatientConditionEvaluator
         {
             var on = ctx.Options.Formulary?.Contains(drug) ?? true;
             results.Add(on ? Result.Met : Result.NotMet);
+            if (on)
+            {
+                used.Add($"{drug} is on the formulary ({(ctx.Options.Formulary is null ? "no formulary configured: all drugs" : "CdsService:Formulary")})");
+            }
         }
 
         if (c.ProgressedOn is { } progressed)
         {
-            var r = facts.ProgressedOn.Contains(progressed) ? Result.Met : Result.NotMet;
-            results.Add(r);
+            results.Add(Progression(progressed));
         }
 
         return results.Contains(Result.NotMet) ? Result.NotMet
@@ -83,6 +86,27 @@ internal static class PatientConditionEvaluator
                 : (fact.Value == Status.Positive) == wanted ? Result.Met : Result.NotMet;
             Note(r, fact.Text);
             return r;
+        }
+
+        // Progression is known only from the medication history: without all of it, "no record of
+        // progression" is unknown, not "did not progress".
+        Result Progression(string concept)
+        {
+            var records = facts.Progressions.Where(p => p.Value == concept).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToList();
+            if (records.Count > 0 || facts.ProgressedOn.Contains(concept))
+            {
+                used.AddRange(records);
+                return Result.Met;
+            }
+
+            DataKind[] history = [DataKind.MedicationRequests, DataKind.MedicationStatements, DataKind.MedicationAdministrations];
+            if (history.Any(k => !ctx.Input.Data.IsAvailable(k)))
+            {
+                unknown.Add($"progression on {concept}: the medication history could not be obtained");
+                return Result.Unknown;
+            }
+
+            return Result.NotMet;
         }
 
         void Note(Result r, string text)

@@ -1,0 +1,58 @@
+using System.Globalization;
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Patients;
+
+/// <summary>Small readers shared by the disease facts: codes, dates and statuses of Conditions and
+/// Observations, read the same way everywhere.</summary>
+internal static class ClinicalRecords
+{
+    /// <summary>ICD-10-CM codes are compared without the dot: EHRs send both "C79.51" and "C7951".
+    /// Otherwise exact (FHIR codes are case-sensitive), like every other code in the engine.</summary>
+    public static IEnumerable<string> IcdCodes(CodeableConcept? concept) =>
+        Codes(concept, CodeSystems.Icd10Cm).Select(c => c.Replace(".", string.Empty, StringComparison.Ordinal));
+
+    public static IEnumerable<string> Codes(CodeableConcept? concept, string system) =>
+        (concept?.Coding ?? [])
+            .Where(c => c.Code is not null && CodeSystems.Is(c.System, system))
+            .Select(c => c.Code!.Trim());
+
+    /// <summary>The words a concept carries: its text and the displays of its codings.</summary>
+    public static IEnumerable<string> Words(CodeableConcept? concept) =>
+        new[] { concept?.Text }.Concat((concept?.Coding ?? []).Select(c => c.Display))
+            .Where(w => !string.IsNullOrWhiteSpace(w))
+            .Select(w => w!.Trim());
+
+    /// <summary>FHIR R4 Condition.verificationStatus: a refuted or mistaken diagnosis is not a diagnosis.</summary>
+    public static bool IsVoid(Condition condition) =>
+        StatusCodes(condition.VerificationStatus).Any(c => c is "refuted" or "entered-in-error");
+
+    /// <summary>FHIR R4 Condition.clinicalStatus: inactive, remission and resolved are history, not current
+    /// disease. A condition without a clinical status is taken as current (the element is often left out).</summary>
+    public static bool IsCurrent(Condition condition) =>
+        !StatusCodes(condition.ClinicalStatus).Any(c => c is "inactive" or "remission" or "resolved");
+
+    /// <summary>FHIR R4 Observation.status: a cancelled or mistaken result was never a result.</summary>
+    public static bool IsVoid(Observation observation) =>
+        observation.Status is "entered-in-error" or "cancelled";
+
+    /// <summary>When a condition began: onset, else the date it was recorded.</summary>
+    public static DateTimeOffset? When(Condition condition) =>
+        FhirDate.Parse(condition.OnsetDateTime ?? condition.OnsetPeriod?.Start ?? condition.RecordedDate);
+
+    /// <summary>When a result applies: the clinically relevant time, else the time it was issued.</summary>
+    public static DateTimeOffset? When(Observation observation) =>
+        FhirDate.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+
+    public static string Day(DateTimeOffset? date) =>
+        date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date not recorded";
+
+    public static string Day(DateTime date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Calendar day (UTC) of an instant: line-of-therapy and relapse windows count whole days.</summary>
+    public static DateTime DateOf(DateTimeOffset instant) => instant.UtcDateTime.Date;
+
+    private static IEnumerable<string> StatusCodes(CodeableConcept? status) =>
+        (status?.Coding ?? []).Select(c => c.Code).OfType<string>();
+}

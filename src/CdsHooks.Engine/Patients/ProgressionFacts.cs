@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Patients;
+
+/// <summary>
+/// Drugs the patient stopped because the disease progressed: a MedicationRequest.statusReason or a
+/// MedicationStatement.statusReason (FHIR R4) whose text or coding display speaks of progression
+/// ("progression", "progressive disease", "disease progressed"). Read as words only: no SNOMED CT code
+/// for "disease progression" is verified in clinical-facts.md, so none is matched. Negated phrases
+/// ("no progression", "progression-free") do not count. Only history counts, never this session's drafts.
+/// </summary>
+internal static partial class ProgressionFacts
+{
+    [GeneratedRegex(@"(?<!\b(?:no|not|non|without)[\s-]*)(?>\bprogress\w*)(?![\s-]*free)", RegexOptions.IgnoreCase)]
+    private static partial Regex Progression();
+
+    public static PatientFacts Add(PatientFacts facts, Regimen regimen)
+    {
+        var found = ImmutableArray.CreateBuilder<Fact<string>>();
+        foreach (var item in regimen.Items.Where(i => i.Origin != Origin.Draft))
+        {
+            var reason = Reasons(item.Resource).SelectMany(ClinicalRecords.Words).FirstOrDefault(SaysProgression);
+            if (reason is null)
+            {
+                continue;
+            }
+
+            var text = $"progressed on {item.Display}: \"{reason}\" ({item.Reference ?? item.ResourceType}, " +
+                       $"{(item.End is null ? "from " + ClinicalRecords.Day(item.Start) : "stopped " + ClinicalRecords.Day(item.End))})";
+            found.AddRange(item.ConceptIds.Order(StringComparer.Ordinal).Select(id => new Fact<string>(id, text)));
+        }
+
+        var progressions = found.ToImmutable();
+        return facts with
+        {
+            Progressions = progressions,
+            ProgressedOn = [.. progressions.Select(p => p.Value).Distinct(StringComparer.Ordinal)],
+        };
+    }
+
+    private static IEnumerable<CodeableConcept> Reasons(Resource resource) => resource switch
+    {
+        MedicationRequest { StatusReason: { } reason } => [reason],
+        MedicationStatement { StatusReason: { } reasons } => reasons,
+        _ => [],
+    };
+
+    internal static bool SaysProgression(string text) => Progression().IsMatch(text);
+}

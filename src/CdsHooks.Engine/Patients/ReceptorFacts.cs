@@ -1,0 +1,94 @@
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Patients;
+
+/// <summary>
+/// ER, PR, HER2 and hormone-receptor status. The latest result (by effective date, by calendar day)
+/// wins; results of the same day that disagree leave the status unknown. HER2 IHC 2+ is equivocal:
+/// unknown unless an ISH result of the same day or later decides it. Unknown is its own state: a
+/// receptor that was never reported is never read as negative.
+/// </summary>
+internal static class ReceptorFacts
+{
+    /// <summary>ICD-10-CM Z17.0 "Estrogen receptor positive status [ER+]", Z17.1 "Estrogen receptor
+    /// negative status [ER-]" (ICD-10-CM tabular titles). Compared without the dot.</summary>
+    private static readonly IReadOnlyDictionary<string, Status> ErConditions = new Dictionary<string, Status>(StringComparer.Ordinal)
+    {
+        ["Z170"] = Status.Positive,
+        ["Z171"] = Status.Negative,
+    };
+
+    public static PatientFacts Add(PatientFacts facts, PatientData data)
+    {
+        var results = data.Observations.Select(ReceptorReading.Read).OfType<ReceptorResult>()
+            .Concat(data.Conditions.Where(c => !ClinicalRecords.IsVoid(c)).SelectMany(FromCondition))
+            .ToList();
+
+        var er = Decide("ER", results.Where(r => r.Test == ReceptorTest.Er).ToList(), facts.Er);
+        var pr = Decide("PR", results.Where(r => r.Test == ReceptorTest.Pr).ToList(), facts.Pr);
+        var her2 = Decide("HER2", results.Where(r => r.Test is ReceptorTest.Her2Ihc or ReceptorTest.Her2Ish).ToList(), facts.Her2);
+        return facts with { Er = er, Pr = pr, Her2 = her2, HormoneReceptor = HormoneReceptor(er, pr) };
+    }
+
+    /// <summary>Positive if ER or PR is positive; negative only if both are known negative.</summary>
+    internal static Fact<Status> HormoneReceptor(Fact<Status> er, Fact<Status> pr)
+    {
+        if (er.Value == Status.Positive || pr.Value == Status.Positive)
+        {
+            var why = string.Join("; ", new[] { er, pr }.Where(f => f.Value == Status.Positive).Select(f => f.Text));
+            return new(Status.Positive, "hormone receptor positive: " + why);
+        }
+
+        return er.Value == Status.Negative && pr.Value == Status.Negative
+            ? new(Status.Negative, $"hormone receptor negative: {er.Text}; {pr.Text}")
+            : new(Status.Unknown, $"hormone-receptor status unknown: {er.Text}; {pr.Text}");
+    }
+
+    private static IEnumerable<ReceptorResult> FromCondition(Condition condition)
+    {
+        foreach (var code in ClinicalRecords.IcdCodes(condition.Code))
+        {
+            if (ErConditions.TryGetValue(code, out var status))
+            {
+                var date = ClinicalRecords.When(condition);
+                yield return new ReceptorResult(ReceptorTest.Er, status, false, date,
+                    $"ICD-10-CM {code[..3]}.{code[3..]}, {ClinicalRecords.Day(date)}");
+            }
+        }
+    }
+
+    private static Fact<Status> Decide(string name, List<ReceptorResult> results, Fact<Status> notFound)
+    {
+        if (results.Count == 0)
+        {
+            return notFound;
+        }
+
+        // Undated results are older than any dated one; same-day results are decided together.
+        var latestDay = results.Max(r => r.Date is { } d ? ClinicalRecords.DateOf(d) : DateTime.MinValue);
+        var latest = results.Where(r => (r.Date is { } d ? ClinicalRecords.DateOf(d) : DateTime.MinValue) == latestDay).ToList();
+        var answers = latest.Where(r => !r.Equivocal).ToList();
+        var values = answers.Select(r => r.Value).Distinct().ToList();
+
+        if (values.Count > 1)
+        {
+            return new(Status.Unknown, $"{name} status unknown: conflicting results on the same day ({string.Join("; ", latest.Select(Describe))})");
+        }
+
+        if (values.Count == 1)
+        {
+            // When IHC was equivocal and ISH answered, ISH is the result that decided.
+            var decisive = answers.FirstOrDefault(r => r.Test == ReceptorTest.Her2Ish) ?? answers[0];
+            var equivocal = latest.FirstOrDefault(r => r.Equivocal);
+            var text = $"{name} {Word(values[0])} ({decisive.Source})";
+            return new(values[0], equivocal is null ? text : $"{text}, after an equivocal result ({equivocal.Source})");
+        }
+
+        return new(Status.Unknown, $"{name} equivocal ({latest[0].Source}): no ISH result on that day or later");
+    }
+
+    private static string Describe(ReceptorResult r) =>
+        r.Equivocal ? "equivocal, " + r.Source : $"{Word(r.Value)}, {r.Source}";
+
+    private static string Word(Status status) => status == Status.Positive ? "positive" : "negative";
+}

@@ -1,0 +1,156 @@
+using System.Text.RegularExpressions;
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Patients;
+
+internal enum ReceptorTest
+{
+    Er,
+    Pr,
+    Her2Ihc,
+    Her2Ish,
+}
+
+/// <summary>What one receptor result says. <see cref="Equivocal"/> is HER2 IHC 2+: a result, but not
+/// an answer until ISH decides it.</summary>
+internal sealed record ReceptorResult(ReceptorTest Test, Status Value, bool Equivocal, DateTimeOffset? Date, string Source);
+
+/// <summary>
+/// Reads one receptor Observation. The LOINC answer codes LA6576-8 Positive / LA6577-6 Negative win
+/// (clinical-facts.md §5.1, mCODE examples); without them the words are read: "positive"/"negative",
+/// for HER2 IHC the score ("3+" positive; "0", "1+" negative; "2+" equivocal, ASCO/CAP scoring as
+/// quoted in the service brief), for ISH "amplified"/"not amplified". Words that contradict each other
+/// ("ER negative, PR positive" in one ER result) make the result unreadable: it is skipped, never guessed.
+/// </summary>
+internal static partial class ReceptorReading
+{
+    public const string Positive = "LA6576-8";
+    public const string Negative = "LA6577-6";
+
+    /// <summary>LOINC codes per test (clinical-facts.md §5.1). 48676-1 is the older HER2 interpretation
+    /// code, read as an IHC-type result; 16112-5 / 16113-3 are the older ER / PR tissue codes.</summary>
+    public static readonly IReadOnlyDictionary<string, ReceptorTest> Tests = new Dictionary<string, ReceptorTest>(StringComparer.Ordinal)
+    {
+        ["85337-4"] = ReceptorTest.Er,
+        ["16112-5"] = ReceptorTest.Er,
+        ["85339-0"] = ReceptorTest.Pr,
+        ["16113-3"] = ReceptorTest.Pr,
+        ["85319-2"] = ReceptorTest.Her2Ihc,
+        ["18474-7"] = ReceptorTest.Her2Ihc,
+        ["48676-1"] = ReceptorTest.Her2Ihc,
+        ["85318-4"] = ReceptorTest.Her2Ish,
+        ["31150-6"] = ReceptorTest.Her2Ish,
+    };
+
+    [GeneratedRegex(@"(?<![0-9])([0-3])\s*\+")]
+    private static partial Regex IhcScore();
+
+    [GeneratedRegex(@"^(?:her2\s*)?(?:ihc\s*)?(?:score\s*)?[:=]?\s*0$")]
+    private static partial Regex IhcZero();
+
+    [GeneratedRegex(@"\b(?:positive|pos)\b")]
+    private static partial Regex PositiveWord();
+
+    [GeneratedRegex(@"\b(?:negative|neg)\b")]
+    private static partial Regex NegativeWord();
+
+    [GeneratedRegex(@"\b(?:not|non|un)[\s-]*amplified\b|\bno\s+amplification\b")]
+    private static partial Regex NotAmplified();
+
+    [GeneratedRegex(@"\bamplifi(?:ed|cation)\b")]
+    private static partial Regex Amplified();
+
+    [GeneratedRegex(@"\b(?:equivocal|borderline)\b")]
+    private static partial Regex EquivocalWord();
+
+    /// <summary>The result of one Observation, or null when it is not a receptor result or cannot be read.</summary>
+    public static ReceptorResult? Read(Observation observation)
+    {
+        var code = ClinicalRecords.Codes(observation.Code, CodeSystems.Loinc).FirstOrDefault(Tests.ContainsKey);
+        if (code is null || ClinicalRecords.IsVoid(observation))
+        {
+            return null;
+        }
+
+        var test = Tests[code];
+        var date = ClinicalRecords.When(observation);
+        var answers = ClinicalRecords.Codes(observation.ValueCodeableConcept, CodeSystems.Loinc).ToList();
+        var words = ClinicalRecords.Words(observation.ValueCodeableConcept)
+            .Concat(observation.ValueString is { } s && !string.IsNullOrWhiteSpace(s) ? [s.Trim()] : [])
+            .ToList();
+        var said = words.FirstOrDefault() ?? string.Empty;
+        var method = test switch
+        {
+            ReceptorTest.Her2Ihc => "IHC ",
+            ReceptorTest.Her2Ish => "ISH ",
+            _ => string.Empty,
+        };
+
+        (Status Value, bool Equivocal)? value =
+            answers.Contains(Positive) && !answers.Contains(Negative) ? (Status.Positive, false)
+            : answers.Contains(Negative) && !answers.Contains(Positive) ? (Status.Negative, false)
+            : Interpret(test, string.Join(" ; ", words).ToLowerInvariant());
+        if (value is not { } v)
+        {
+            return null;
+        }
+
+        // The words as reported ("3+", "not amplified") unless they only repeat positive/negative.
+        var answer = said.Length > 40 ? said[..40] + "…" : said;
+        var repeats = answer.Length == 0 || answer.Equals("positive", StringComparison.OrdinalIgnoreCase) || answer.Equals("negative", StringComparison.OrdinalIgnoreCase);
+        var reported = (method + (repeats ? string.Empty : answer)).Trim();
+        var source = $"{(reported.Length == 0 ? string.Empty : reported + ", ")}LOINC {code}, {ClinicalRecords.Day(date)}";
+        return new ReceptorResult(test, v.Value, v.Equivocal, date, source);
+    }
+
+    /// <summary>Reads free text; null when it says nothing or contradicts itself.</summary>
+    internal static (Status Value, bool Equivocal)? Interpret(ReceptorTest test, string text)
+    {
+        var signals = new HashSet<string>(StringComparer.Ordinal);
+        if (test == ReceptorTest.Her2Ihc)
+        {
+            var scores = IhcScore().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            if (IhcZero().IsMatch(text.Trim()))
+            {
+                scores.Add("0");
+            }
+
+            foreach (var score in scores)
+            {
+                signals.Add(score switch { "3" => "positive", "2" => "equivocal", _ => "negative" });
+            }
+        }
+
+        if (test == ReceptorTest.Her2Ish && NotAmplified().IsMatch(text))
+        {
+            signals.Add("negative");
+        }
+        else if (test == ReceptorTest.Her2Ish && Amplified().IsMatch(text))
+        {
+            signals.Add("positive");
+        }
+
+        if (PositiveWord().IsMatch(text))
+        {
+            signals.Add("positive");
+        }
+
+        if (NegativeWord().IsMatch(text))
+        {
+            signals.Add("negative");
+        }
+
+        if (test == ReceptorTest.Her2Ihc && EquivocalWord().IsMatch(text))
+        {
+            signals.Add("equivocal");
+        }
+
+        return signals.Count != 1 ? null : signals.Single() switch
+        {
+            "positive" => (Status.Positive, false),
+            "negative" => (Status.Negative, false),
+            _ => (Status.Unknown, true),
+        };
+    }
+}

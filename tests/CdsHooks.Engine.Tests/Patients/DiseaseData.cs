@@ -1,0 +1,104 @@
+using CdsHooks.Engine.Concepts;
+using CdsHooks.Engine.Patients;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Engine.Tests.Patients;
+
+/// <summary>Conditions, observations and medication history for disease-fact tests; the clock is
+/// <see cref="TestData.Now"/> (2026-11-20).</summary>
+internal static class DiseaseData
+{
+    public const string Trastuzumab = "224905";
+    public const string Pertuzumab = "1298944";
+    public const string Tdm1 = "1371041";
+    public const string Lapatinib = "480167";
+    public const string Docetaxel = "72962";
+
+    /// <summary>The facts the engine derives for this record, with these drafts in the session.</summary>
+    public static PatientFacts Facts(PatientData data, params MedicationRequest[] drafts)
+    {
+        var input = TestData.Input(HookKind.OrderSign, drafts, data: data);
+        var options = new EngineOptions();
+        var regimen = RegimenBuilder.Build(input, TestData.KnowledgeBase.Concepts, options, TestData.Now);
+        return PatientFactsBuilder.Build(input, regimen, options, TestData.Now);
+    }
+
+    public static PatientData Record(
+        IEnumerable<Condition>? conditions = null,
+        IEnumerable<Observation>? observations = null,
+        IEnumerable<MedicationRequest>? requests = null,
+        IEnumerable<MedicationStatement>? statements = null,
+        IEnumerable<MedicationAdministration>? administrations = null) => new()
+        {
+            Conditions = [.. conditions ?? []],
+            Observations = [.. observations ?? []],
+            MedicationRequests = [.. requests ?? []],
+            MedicationStatements = [.. statements ?? []],
+            MedicationAdministrations = [.. administrations ?? []],
+        };
+
+    public static Condition Icd(string code, string? onset, string clinical = "active", string verification = "confirmed", string? stage = null) =>
+        Condition(CodeSystems.Icd10Cm, code, onset, clinical, verification, stage);
+
+    public static Condition Snomed(string code, string? onset, string clinical = "active") =>
+        Condition(CodeSystems.Snomed, code, onset, clinical, "confirmed", null);
+
+    public static Condition BreastCancer(string onset = "2023-02-10", string? stage = null) => Icd("C50.911", onset, stage: stage);
+
+    public static Observation Receptor(string loinc, string? date, string? answer = null, string? text = null, string status = "final") => new()
+    {
+        Id = "obs-" + loinc + date,
+        Status = status,
+        Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = loinc }] },
+        EffectiveDateTime = date,
+        ValueCodeableConcept = answer is null ? null : new CodeableConcept { Coding = [new Coding { System = "http://loinc.org", Code = answer }] },
+        ValueString = text,
+    };
+
+    public static MedicationStatement Statement(string rxnorm, string status, string start, string? end = null, string? reason = null) => new()
+    {
+        Id = $"ms-{rxnorm}-{start}",
+        Status = status,
+        StatusReason = reason is null ? null : [new CodeableConcept { Text = reason }],
+        MedicationCodeableConcept = TestData.RxNorm(rxnorm),
+        EffectivePeriod = new Period { Start = start, End = end },
+    };
+
+    public static MedicationRequest Request(string rxnorm, string status, string start, string? end = null, CodeableConcept? reason = null) => new()
+    {
+        Id = $"mr-{rxnorm}-{start}",
+        Status = status,
+        StatusReason = reason,
+        MedicationCodeableConcept = TestData.RxNorm(rxnorm),
+        AuthoredOn = start,
+        DosageInstruction = [new Dosage { Timing = new Timing { Repeat = new TimingRepeat { BoundsPeriod = new Period { Start = start, End = end } } } }],
+    };
+
+    /// <summary>Completed administrations every <paramref name="days"/> days from first to last (inclusive).</summary>
+    public static IEnumerable<MedicationAdministration> Every(string rxnorm, string first, string last, int days = 21)
+    {
+        for (var d = DateOnly.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+             d <= DateOnly.Parse(last, System.Globalization.CultureInfo.InvariantCulture);
+             d = d.AddDays(days))
+        {
+            yield return new MedicationAdministration
+            {
+                Id = "ma-" + rxnorm + "-" + d.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+                Status = "completed",
+                MedicationCodeableConcept = TestData.RxNorm(rxnorm),
+                EffectiveDateTime = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00:00Z",
+            };
+        }
+    }
+
+    private static Condition Condition(string system, string code, string? onset, string clinical, string verification, string? stage) => new()
+    {
+        Id = $"cond-{code}",
+        ClinicalStatus = new CodeableConcept { Coding = [new Coding { System = "http://terminology.hl7.org/CodeSystem/condition-clinical", Code = clinical }] },
+        VerificationStatus = new CodeableConcept { Coding = [new Coding { System = "http://terminology.hl7.org/CodeSystem/condition-ver-status", Code = verification }] },
+        Code = new CodeableConcept { Coding = [new Coding { System = system, Code = code }] },
+        OnsetDateTime = onset,
+        Stage = stage is null ? null : [new ConditionStage { Summary = new CodeableConcept { Text = stage } }],
+    };
+}
