@@ -25,6 +25,9 @@ internal sealed class TrustedClientRegistry
 
     private static readonly string[] DefaultAlgorithms = ["ES384", "RS384"];
 
+    /// <summary>Anyone can sign as the sandbox (cds-hooks-2.0.md item 62): never trusted outside Development.</summary>
+    private const string SandboxIssuer = "https://sandbox.cds-hooks.org";
+
     private readonly FrozenDictionary<string, TrustedClientEntry> _clients;
 
     private TrustedClientRegistry(SecurityOptions options, string publicBaseUrl, List<TrustedClientEntry> clients)
@@ -83,6 +86,11 @@ internal sealed class TrustedClientRegistry
             {
                 errors.Add($"{where}:Issuer is required");
                 continue;
+            }
+
+            if (!development && client.Issuer.TrimEnd('/') == SandboxIssuer)
+            {
+                errors.Add($"{where}: the CDS Hooks sandbox's private key is published in its repository; trust it in Development only");
             }
 
             if (clients.Any(c => c.Issuer == client.Issuer))
