@@ -14,7 +14,7 @@ namespace CdsHooks.Service.Prefetch;
 /// (CDS Hooks 2.0 item 30); the token lives only in the outgoing header, never in a log or a result.
 /// Redirects are not followed: an allowed server must not be able to send us elsewhere.
 /// </summary>
-public sealed class FhirFetcher(HttpClient http) : IFhirFetcher
+internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
 {
     public async Task<FetchResult> FetchAsync(Uri fhirServer, FhirAuthorization? authorization, string query, CancellationToken cancellationToken)
     {

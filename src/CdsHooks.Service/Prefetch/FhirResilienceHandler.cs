@@ -15,7 +15,7 @@ namespace CdsHooks.Service.Prefetch;
 /// per-attempt timeout. The caller's cancellation token (the hook's deadline) flows through all of them.
 /// Microsoft.Extensions.Http.Resilience is not available here (ENVIRONMENT.md), hence this handler.
 /// </summary>
-public sealed class FhirResilienceHandler(FhirPipelines pipelines) : DelegatingHandler
+internal sealed class FhirResilienceHandler(FhirPipelines pipelines) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class FhirResilienceHandler(FhirPipelines pipelines) : DelegatingH
 }
 
 /// <summary>The per-server pipelines (a singleton: breaker state must outlive a request).</summary>
-public sealed class FhirPipelines(IOptions<FhirAccessOptions> options, ILogger<FhirPipelines> logger)
+internal sealed class FhirPipelines(IOptions<FhirAccessOptions> options, ILogger<FhirPipelines> logger)
 {
     private readonly ResiliencePipelineRegistry<string> _registry = new();
 

@@ -22,7 +22,7 @@ namespace CdsHooks.Service.Prefetch;
 /// still counts: without the data we cannot tell an out-of-scope drug from one that the missing medication
 /// history or Medication resources would have made relevant.
 /// </summary>
-public static class Preconditions
+internal static class Preconditions
 {
     /// <summary>The data every rule family relies on: diagnoses, receptor and laboratory observations, and
     /// the medication history that makes up current therapy and the line of therapy. The Patient resource
