@@ -21,7 +21,8 @@ public static class HookEndpoints
 
     /// <summary>
     /// POST {baseUrl}/cds-services/{id}: parse and validate → resolve prefetch (fetch what is missing)
-    /// → evaluate → cards. Nothing to say is 200 {"cards": []}.
+    /// → evaluate → cards. Nothing to say is 200 {"cards": []}; nothing can be judged (required data
+    /// unobtainable, no card from the drafts alone) is 412 (<see cref="Preconditions"/>).
     /// </summary>
     public static async Task<Results<Ok<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
         string id,
@@ -53,7 +54,9 @@ public static class HookEndpoints
             return Reject(metrics, error);
         }
 
-        var data = await prefetch.ResolveAsync(request!, cancellationToken);
+        // The resolver bounds FHIR reads by FhirAccess:TimeoutMs; the caller's abort flows through.
+        var resolved = await prefetch.ResolveAsync(request!, cancellationToken);
+        var data = resolved.Data;
         var input = new EvaluationInput(service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data);
         var result = engine.Evaluate(input);
 
@@ -66,6 +69,13 @@ public static class HookEndpoints
         foreach (var rule in result.RulesFired)
         {
             metrics.CardIssued(rule);
+        }
+
+        if (Preconditions.NothingCanBeJudged(request, resolved, result.Cards.Count) is { } missing)
+        {
+            HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, string.Join(",", data.Unavailable.Order()),
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
         }
 
         metrics.HookAnswered(service.Id, result.Elapsed.TotalMilliseconds);
@@ -89,6 +99,10 @@ internal static partial class HookLog
 
     [LoggerMessage(1002, LogLevel.Information, "Hook request rejected: service {ServiceId}, status {Status}, at {Path}")]
     public static partial void Rejected(ILogger logger, string serviceId, int status, string path);
+
+    [LoggerMessage(1004, LogLevel.Warning,
+        "Hook not judged (412): service {ServiceId}, hookInstance {HookInstance}, data unavailable [{Unavailable}], total {TotalMs:F2} ms")]
+    public static partial void PreconditionFailed(ILogger logger, string serviceId, string hookInstance, string unavailable, double totalMs);
 
     [LoggerMessage(1003, LogLevel.Error, "Rule {RuleId} threw during hookInstance {HookInstance}; a warning card tells the clinician the check did not run")]
     public static partial void RuleFailed(ILogger logger, Exception exception, string ruleId, string hookInstance);

@@ -8,7 +8,7 @@ namespace CdsHooks.Service.Infrastructure;
 public static class ServiceRegistration
 {
     /// <summary>The engine (knowledge loaded and validated now: bad knowledge stops start-up), the
-    /// prefetch resolver, the feedback store, JSON, CORS and metrics.</summary>
+    /// prefetch resolver with its FHIR client, the feedback store, JSON, CORS and metrics.</summary>
     public static WebApplicationBuilder AddCdsService(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(ServiceOptions.Section);
@@ -29,8 +29,7 @@ public static class ServiceRegistration
             Path.IsPathRooted(options.FeedbackDatabase)
                 ? options.FeedbackDatabase
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
-        builder.Services.TryAddSingleton<IFhirFetcher, NoFhirFetcher>();
-        builder.Services.AddSingleton<PrefetchResolver>();
+        builder.AddFhirAccess();
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddMetrics();
 

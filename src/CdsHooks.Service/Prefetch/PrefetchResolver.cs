@@ -1,18 +1,32 @@
+using System.Diagnostics;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Fhir;
 using CdsHooks.Service.Hooks;
+using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Prefetch;
 
+/// <summary>The patient data for one hook call, and why each missing kind is missing.</summary>
+/// <param name="Problems">Kinds that could not be obtained completely, with the reason (no secret,
+/// no patient identifier). Every kind here is also in <c>Data.Unavailable</c>.</param>
+public sealed record ResolvedData(PatientData Data, IReadOnlyDictionary<DataKind, string> Problems);
+
 /// <summary>
 /// Turns prefetch into <see cref="PatientData"/>. Each key has four states (CDS Hooks 2.0 item 28):
-/// absent → fetch from fhirServer; null → no data, not fetched; a resource or Bundle → used;
-/// an OperationOutcome → the client failed, fetch it. Every fetch runs in parallel; a kind that
-/// cannot be obtained is marked unavailable so that cards say what was not checked.
+/// absent → fetch from fhirServer; null → no data, not fetched; a resource or Bundle → used (a
+/// paginated searchset's <c>next</c> links are followed, item 27); an OperationOutcome → the client
+/// failed, fetch it. Partial prefetch is the normal case. Every fetch runs in parallel under one
+/// deadline (<see cref="FhirAccessOptions.TimeoutMs"/>), so the FHIR server adds about one round trip
+/// and never more than the deadline. A kind that cannot be obtained completely is marked unavailable
+/// (what was read is kept: it can only add findings), so that cards say what was not checked.
 /// </summary>
-public sealed class PrefetchResolver(IFhirFetcher fetcher)
+public sealed class PrefetchResolver(
+    IFhirFetcher fetcher,
+    FhirServerPolicy policy,
+    IOptions<FhirAccessOptions> options,
+    ILogger<PrefetchResolver> logger)
 {
-    private static readonly (string Key, DataKind Kind)[] Keys =
+    internal static readonly (string Key, DataKind Kind)[] Keys =
     [
         (PrefetchKeys.Patient, DataKind.Patient),
         (PrefetchKeys.Conditions, DataKind.Conditions),
@@ -22,26 +36,30 @@ public sealed class PrefetchResolver(IFhirFetcher fetcher)
         (PrefetchKeys.MedicationAdministrations, DataKind.MedicationAdministrations),
     ];
 
-    public async Task<PatientData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
+    public async Task<ResolvedData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
     {
-        var tasks = Keys.Select(k => ResolveKeyAsync(request, k.Key, cancellationToken)).ToArray();
+        var server = UsableServer(request, out var serverProblem);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.TimeoutMs);
+        var access = new Access(request, server, serverProblem, deadline.Token, cancellationToken);
+
+        var tasks = Keys.Select(k => ResolveKeyAsync(access, k.Key)).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested(); // the caller went away: nobody to answer
 
         var resources = new List<Resource>();
-        var unavailable = new HashSet<DataKind>();
+        var problems = new Dictionary<DataKind, string>();
         for (var i = 0; i < Keys.Length; i++)
         {
-            if (results[i] is { } found)
+            resources.AddRange(results[i].Resources);
+            if (results[i].Problem is { } problem)
             {
-                resources.AddRange(found);
-            }
-            else
-            {
-                unavailable.Add(Keys[i].Kind);
+                problems[Keys[i].Kind] = problem;
+                PrefetchLog.DataUnavailable(logger, request.HookInstance, Keys[i].Key, problem);
             }
         }
 
-        return new PatientData
+        var data = new PatientData
         {
             Patient = resources.OfType<Patient>().FirstOrDefault(),
             Conditions = [.. resources.OfType<Condition>()],
@@ -50,30 +68,121 @@ public sealed class PrefetchResolver(IFhirFetcher fetcher)
             MedicationStatements = [.. resources.OfType<MedicationStatement>()],
             MedicationAdministrations = [.. resources.OfType<MedicationAdministration>()],
             Medications = [.. resources.OfType<Medication>()],
-            Unavailable = unavailable,
+            Unavailable = problems.Keys.ToHashSet(),
         };
+        return new ResolvedData(data, problems);
     }
 
-    /// <summary>The resources for one key, or null when they could not be obtained.</summary>
-    private async Task<IReadOnlyList<Resource>?> ResolveKeyAsync(HookRequest request, string key, CancellationToken cancellationToken)
+    private Uri? UsableServer(HookRequest request, out string problem)
     {
-        switch (request.Prefetch.GetValueOrDefault(key))
-        {
-            case PrefetchValue.NoData:
-                return [];
-            case PrefetchValue.Data data:
-                return Flatten(data.Resource);
-        }
-
-        // Absent, or the client reported an error: ask the FHIR server if there is one.
         if (request.FhirServer is null)
         {
+            problem = "the request has no fhirServer";
             return null;
         }
 
-        var query = request.Service.Prefetch[key].Replace("{{context.patientId}}", Uri.EscapeDataString(request.PatientId), StringComparison.Ordinal);
-        var result = await fetcher.FetchAsync(request.FhirServer, request.FhirAuthorization, query, cancellationToken).ConfigureAwait(false);
-        return result is FetchResult.Success success ? Flatten(success.Resource) : null;
+        if (policy.Refusal(request.FhirServer, request.FhirAuthorization is not null) is { } refusal)
+        {
+            problem = refusal;
+            PrefetchLog.ServerRefused(logger, FhirServerPolicy.Authority(request.FhirServer), refusal);
+            return null;
+        }
+
+        problem = string.Empty;
+        return request.FhirServer;
+    }
+
+    private async Task<KeyResult> ResolveKeyAsync(Access access, string key)
+    {
+        var value = access.Request.Prefetch.GetValueOrDefault(key);
+        switch (value)
+        {
+            case PrefetchValue.NoData:
+                return new KeyResult([], null);
+            case PrefetchValue.Data { Resource: Bundle { NextLink: { } next } bundle }:
+                return await FollowPagesAsync(access, key, Flatten(bundle), next, 1).ConfigureAwait(false);
+            case PrefetchValue.Data data:
+                return new KeyResult(Flatten(data.Resource), null);
+        }
+
+        // Absent, or the client reported an error: ask the FHIR server if we may.
+        var clientFailed = value is PrefetchValue.ClientError;
+        if (access.Server is null)
+        {
+            return new KeyResult([], (clientFailed ? "the EHR reported an error for this prefetch; " : "not prefetched; ") + access.ServerProblem);
+        }
+
+        var query = access.Request.Service.Prefetch[key]
+            .Replace("{{context.patientId}}", Uri.EscapeDataString(access.Request.PatientId), StringComparison.Ordinal);
+        var first = await FetchAsync(access, key, query).ConfigureAwait(false);
+        return first switch
+        {
+            FetchResult.Success { Resource: Bundle { NextLink: { } next } bundle } =>
+                await FollowPagesAsync(access, key, Flatten(bundle), next, 1).ConfigureAwait(false),
+            FetchResult.Success success => new KeyResult(Flatten(success.Resource), null),
+            FetchResult.Failure failure => new KeyResult([], failure.Reason),
+            _ => throw new UnreachableException(),
+        };
+    }
+
+    /// <summary>Follows <c>next</c> links, at most <see cref="FhirAccessOptions.MaxPages"/> pages in all,
+    /// only under fhirServer, with the same token. A searchset that cannot be read to its end is incomplete.</summary>
+    private async Task<KeyResult> FollowPagesAsync(Access access, string key, List<Resource> resources, string next, int pages)
+    {
+        while (true)
+        {
+            if (pages >= options.Value.MaxPages)
+            {
+                return new KeyResult(resources, $"the search has more than {options.Value.MaxPages} pages; only the first {pages} were read");
+            }
+
+            if (access.Server is null)
+            {
+                return new KeyResult(resources, "the search is paginated and its next pages cannot be read: " + access.ServerProblem);
+            }
+
+            var page = await FetchAsync(access, key, next).ConfigureAwait(false);
+            if (page is FetchResult.Failure failure)
+            {
+                return new KeyResult(resources, $"page {pages + 1} of the search could not be read: {failure.Reason}");
+            }
+
+            var bundle = (page as FetchResult.Success)?.Resource as Bundle;
+            resources.AddRange(Flatten(bundle));
+            pages++;
+            if (bundle?.NextLink is not { } following)
+            {
+                return new KeyResult(resources, null);
+            }
+
+            next = following;
+        }
+    }
+
+    private async Task<FetchResult> FetchAsync(Access access, string key, string query)
+    {
+        var started = Stopwatch.GetTimestamp();
+        FetchResult result;
+        try
+        {
+            result = await fetcher.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!access.Aborted.IsCancellationRequested)
+        {
+            result = new FetchResult.Failure($"the FHIR server did not answer within the hook's budget ({options.Value.TimeoutMs} ms)");
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (result is FetchResult.Failure failure)
+        {
+            PrefetchLog.FetchFailed(logger, key, FhirServerPolicy.Authority(access.Server!), failure.Reason, elapsed);
+        }
+        else
+        {
+            PrefetchLog.Fetched(logger, key, FhirServerPolicy.Authority(access.Server!), elapsed);
+        }
+
+        return result;
     }
 
     private static List<Resource> Flatten(Resource? resource) => resource switch
@@ -83,11 +192,8 @@ public sealed class PrefetchResolver(IFhirFetcher fetcher)
         OperationOutcome => [],
         _ => [resource],
     };
-}
 
-/// <summary>Used when no FHIR server access is configured: every fetch fails, nothing is guessed.</summary>
-public sealed class NoFhirFetcher : IFhirFetcher
-{
-    public Task<FetchResult> FetchAsync(Uri fhirServer, FhirAuthorization? authorization, string relativeQuery, CancellationToken cancellationToken) =>
-        Task.FromResult<FetchResult>(new FetchResult.Failure("FHIR server access is not configured"));
+    private sealed record Access(HookRequest Request, Uri? Server, string ServerProblem, CancellationToken Deadline, CancellationToken Aborted);
+
+    private sealed record KeyResult(List<Resource> Resources, string? Problem);
 }

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CdsHooks.Fhir;
+using CdsHooks.Service.Hooks;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CdsHooks.Service.Prefetch;
+
+/// <summary>
+/// The typed HttpClient that reads one page from a FHIR server, through <see cref="FhirResilienceHandler"/>.
+/// Sends <c>Authorization: Bearer {fhirAuthorization.access_token}</c> when the client gave one
+/// (CDS Hooks 2.0 item 30); the token lives only in the outgoing header, never in a log or a result.
+/// Redirects are not followed: an allowed server must not be able to send us elsewhere.
+/// </summary>
+internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
+{
+    public async Task<FetchResult> FetchAsync(Uri fhirServer, FhirAuthorization? authorization, string query, CancellationToken cancellationToken)
+    {
+        var url = Resolve(fhirServer, query);
+        if (url is null)
+        {
+            return new FetchResult.Failure("a next link points outside fhirServer and was not followed");
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        if (authorization is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authorization.AccessToken);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound && IsRead(query))
+            {
+                return new FetchResult.Success(null); // a read of a resource that does not exist: no data
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return new FetchResult.Failure(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? $"the FHIR server refused access (HTTP {(int)response.StatusCode})"
+                    : $"the FHIR server answered HTTP {(int)response.StatusCode}");
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var resource = await JsonSerializer.DeserializeAsync(stream, FhirJsonContext.Default.Resource, cancellationToken).ConfigureAwait(false);
+                return resource is OperationOutcome
+                    ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
+                    : new FetchResult.Success(resource);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // the hook's deadline or the caller: the resolver decides what that means
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new FetchResult.Failure("the FHIR server did not answer in time");
+        }
+        catch (BrokenCircuitException)
+        {
+            return new FetchResult.Failure("the FHIR server is failing (circuit open); not called");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new FetchResult.Failure("the FHIR server could not be reached: " + ex.HttpRequestError);
+        }
+        catch (TaskCanceledException)
+        {
+            return new FetchResult.Failure("the FHIR server did not answer in time");
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON");
+        }
+    }
+
+    /// <summary>A relative query under the server's base, or an absolute link that lies under it.</summary>
+    internal static Uri? Resolve(Uri fhirServer, string query)
+    {
+        var baseUri = fhirServer.AbsoluteUri.EndsWith('/') ? fhirServer : new Uri(fhirServer.AbsoluteUri + "/");
+        if (!Uri.TryCreate(baseUri, query, out var url))
+        {
+            return null;
+        }
+
+        return FhirServerPolicy.IsUnder(url, fhirServer) ? url : null;
+    }
+
+    private static bool IsRead(string query) => !query.Contains('?', StringComparison.Ordinal) && !query.Contains("://", StringComparison.Ordinal);
+}

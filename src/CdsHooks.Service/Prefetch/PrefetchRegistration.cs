@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Prefetch;
+
+public static class PrefetchRegistration
+{
+    /// <summary>The prefetch resolver and the typed FHIR client behind its Polly pipeline. Bad
+    /// FhirAccess settings stop start-up, every error listed.</summary>
+    public static WebApplicationBuilder AddFhirAccess(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(FhirAccessOptions.Section);
+        var options = section.Get<FhirAccessOptions>() ?? new FhirAccessOptions();
+        var development = builder.Environment.IsDevelopment();
+        var errors = options.Validate(development);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid FhirAccess configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+
+        builder.Services.Configure<FhirAccessOptions>(section);
+        builder.Services.AddSingleton(sp => new FhirServerPolicy(sp.GetRequiredService<IOptions<FhirAccessOptions>>().Value, development));
+        builder.Services.AddSingleton<FhirPipelines>();
+        builder.Services.AddTransient<FhirResilienceHandler>();
+        builder.Services.AddHttpClient<IFhirFetcher, FhirFetcher>(http =>
+            {
+                // A backstop only: the hook's deadline (TimeoutMs) cancels long before this.
+                http.Timeout = TimeSpan.FromMilliseconds(options.TimeoutMs) + TimeSpan.FromSeconds(5);
+                http.MaxResponseContentBufferSize = options.MaxResponseBytes;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .AddHttpMessageHandler<FhirResilienceHandler>()
+            .RemoveAllLoggers(); // the default handler logs full URLs, and FHIR queries carry the patient id
+
+        builder.Services.AddScoped<PrefetchResolver>();
+        return builder;
+    }
+}

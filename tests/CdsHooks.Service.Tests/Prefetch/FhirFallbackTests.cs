@@ -1,0 +1,229 @@
+using System.Net;
+
+namespace CdsHooks.Service.Tests.Prefetch;
+
+/// <summary>
+/// Missing prefetch is read from a real FHIR server (a Kestrel stub on 127.0.0.1) through the typed
+/// client and its Polly pipeline. Whatever the server does, the hook answers within its budget
+/// (FhirAccess:TimeoutMs: 1 s in these tests, 300 ms by default) with the cards the drafts allow, naming
+/// what was not checked.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFixture<ServiceWithFhirAccess>, IAsyncLifetime
+{
+    /// <summary>The fixture's budget plus a generous allowance for a shared 2-core machine.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(ServiceWithFhirAccess.TimeoutMs + 300);
+
+    internal const string ActiveLetrozole =
+        "{\"resourceType\":\"MedicationRequest\",\"id\":\"mr-hist-let\",\"status\":\"active\",\"intent\":\"order\"," +
+        "\"subject\":{\"reference\":\"Patient/pat-1\"},\"authoredOn\":\"2026-05-10\",\"medicationCodeableConcept\":{\"coding\":" +
+        "[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"72965\",\"display\":\"letrozole\"}],\"text\":\"letrozole 2.5 mg tablet\"}}";
+
+    internal const string CompletedAspirin =
+        "{\"resourceType\":\"MedicationRequest\",\"id\":\"mr-hist-asa\",\"status\":\"completed\",\"intent\":\"order\"," +
+        "\"subject\":{\"reference\":\"Patient/pat-1\"},\"medicationCodeableConcept\":{\"text\":\"aspirin 81 mg\"}}";
+
+    private StubHttpServer _fhir = null!;
+
+    public async Task InitializeAsync() => _fhir = await StubHttpServer.StartAsync();
+
+    public async Task DisposeAsync() => await _fhir.DisposeAsync();
+
+    [Fact]
+    public async Task Post_NoPrefetchServerAnswers_FetchesSixKeysWithTokenAndChecksEverything()
+    {
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "secret-fhir-token-1"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Single(answer.Cards);
+        Assert.DoesNotContain("could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.Equal(6, _fhir.Requests.Count);
+        Assert.All(_fhir.Requests, r => Assert.Equal("Bearer secret-fhir-token-1", r.Authorization));
+        Assert.Contains(_fhir.Requests, r => r.PathAndQuery == "/fhir/Patient/pat-1");
+        Assert.DoesNotContain("secret-fhir-token-1", service.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("pat-1", service.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_PartialPrefetch_FetchesOnlyAbsentAndFailedKeys()
+    {
+        var body = HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t")
+            .WithPrefetch("patient", "{\"resourceType\":\"Patient\",\"id\":\"pat-1\"}")
+            .WithPrefetch("conditions", null)
+            .WithPrefetch("observations", StubResponse.FhirPage(null))
+            .WithPrefetch("medicationRequests", "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"timeout\"}]}");
+
+        var answer = await HookCalls.PostAsync(service.Client, body);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["MedicationAdministration", "MedicationRequest", "MedicationStatement"], _fhir.Requests.Select(r => r.Route).Order());
+        Assert.DoesNotContain("could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ServerHangs_AnswersWithinBudgetWithCardNamingWhatWasNotChecked()
+    {
+        _fhir.OnAnyRoute(StubResponse.Hangs);
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Single(answer.Cards);
+        Assert.Contains("could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Post_ServerHangsAndNothingJudgeable_Answers412WithinBudget()
+    {
+        _fhir.OnAnyRoute(StubResponse.Hangs);
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmAlone(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, answer.Status);
+        Assert.Equal("OperationOutcome", (string?)answer.Body?["resourceType"]);
+        Assert.Equal("prefetch.conditions", (string?)answer.Body?["issue"]?[0]?["expression"]?[0]);
+        Assert.Contains("did not answer", (string?)answer.Body?["issue"]?[0]?["diagnostics"], StringComparison.Ordinal);
+        Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Post_TransientErrorThenSuccess_RetriedOnceAndDataUsed()
+    {
+        _fhir.On("MedicationRequest", StubResponse.Fail(503), StubResponse.Searchset(null, ActiveLetrozole));
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmAlone(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(2, _fhir.Count("MedicationRequest"));
+        Assert.Single(answer.Cards); // the letrozole in the history makes T-DM1 a combination
+    }
+
+    [Theory]
+    [InlineData(500, 2)]
+    [InlineData(503, 2)]
+    [InlineData(401, 1)]
+    [InlineData(403, 1)]
+    [InlineData(400, 1)]
+    public async Task Post_ServerAnswersError_RetriesOnlyTransientAndNamesWhatWasNotChecked(int status, int attempts)
+    {
+        _fhir.On("MedicationStatement", StubResponse.Fail(status));
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(attempts, _fhir.Count("MedicationStatement"));
+        Assert.Contains("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_MalformedJson_NotRetriedAndNamedAsNotChecked()
+    {
+        _fhir.On("Observation", StubResponse.Malformed);
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(1, _fhir.Count("Observation"));
+        Assert.Contains("(observations) could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ConnectionReset_RetriedThenNamedAsNotChecked()
+    {
+        _fhir.On("Condition", StubResponse.ResetsConnection);
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(2, _fhir.Count("Condition"));
+        Assert.Contains("diagnoses (conditions) could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ConnectionRefused_AnswersFastWithCardNamingEverything()
+    {
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(StubHttpServer.RefusedUrl(), "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Single(answer.Cards);
+        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Post_FetchedSearchsetPaginated_FollowsNextLinks()
+    {
+        _fhir.On("MedicationRequest",
+            StubResponse.Searchset("{base}MedicationRequest?patient=pat-1&page=2", CompletedAspirin),
+            StubResponse.Searchset(null, ActiveLetrozole));
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmAlone(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(2, _fhir.Count("MedicationRequest"));
+        Assert.Contains(_fhir.Requests, r => r.PathAndQuery.EndsWith("page=2", StringComparison.Ordinal) && r.Authorization == "Bearer t");
+        Assert.Single(answer.Cards); // letrozole was on page 2
+    }
+
+    [Fact]
+    public async Task Post_PrefetchedSearchsetPaginated_FollowsNextLinkOnFhirServer()
+    {
+        _fhir.On("MedicationRequest", StubResponse.Searchset(null, ActiveLetrozole));
+        var body = HookCalls.TdmAlone(_fhir.BaseUrl, "t")
+            .WithPrefetch("medicationRequests", StubResponse.FhirPage(_fhir.BaseUrl + "MedicationRequest?patient=pat-1&page=2", CompletedAspirin));
+
+        var answer = await HookCalls.PostAsync(service.Client, body);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(1, _fhir.Count("MedicationRequest"));
+        Assert.Single(answer.Cards);
+    }
+
+    [Fact]
+    public async Task Post_NextLinkOutsideFhirServer_NotFollowedAndNamedAsNotChecked()
+    {
+        await using var elsewhere = await StubHttpServer.StartAsync();
+        _fhir.On("MedicationRequest", StubResponse.Searchset(elsewhere.BaseUrl + "MedicationRequest?page=2", CompletedAspirin));
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Empty(elsewhere.Requests);
+        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_PrefetchedNextLinkWithoutFhirServer_KeepsFirstPageAndNamesItIncomplete()
+    {
+        var body = HookCalls.TdmWithLetrozole()
+            .WithPrefetch("medicationRequests", StubResponse.FhirPage("https://ehr.example.org/fhir/MedicationRequest?page=2", CompletedAspirin));
+        foreach (var key in new[] { "patient", "conditions", "observations", "medicationStatements", "medicationAdministrations" })
+        {
+            body.WithPrefetch(key, null);
+        }
+
+        var answer = await HookCalls.PostAsync(service.Client, body);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_NullPrefetchEverywhere_NothingFetched()
+    {
+        var body = HookCalls.TdmAlone(_fhir.BaseUrl, "t");
+        foreach (var (key, _) in Service.Hooks.CdsServiceCatalog.PrefetchTemplates)
+        {
+            body.WithPrefetch(key, null);
+        }
+
+        var answer = await HookCalls.PostAsync(service.Client, body);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Empty(answer.Cards);
+        Assert.Empty(_fhir.Requests);
+    }
+}
