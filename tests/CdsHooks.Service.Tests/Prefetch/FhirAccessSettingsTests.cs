@@ -67,7 +67,7 @@ public sealed class FhirAccessSettingsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(2, _fhir.Count("MedicationRequest"));
-        Assert.Single(answer.Cards); // the retry brought the letrozole in the history
+        Assert.Single(answer.Combination); // the retry brought the letrozole in the history
         Assert.True(answer.Elapsed < TimeSpan.FromMilliseconds(2000), $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
     }
 
@@ -84,7 +84,7 @@ public sealed class FhirAccessSettingsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(2, _fhir.Count("MedicationRequest"));
-        Assert.Single(answer.Cards); // page 2's letrozole is used ...
+        Assert.Single(answer.Combination); // page 2's letrozole is used ...
         Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal); // ... and the rest is named
     }
 

@@ -35,7 +35,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "secret-fhir-token-1"));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Single(answer.Cards);
+        Assert.Single(answer.Combination);
         Assert.DoesNotContain("could not be obtained", answer.Details, StringComparison.Ordinal);
         Assert.Equal(6, _fhir.Requests.Count);
         Assert.All(_fhir.Requests, r => Assert.Equal("Bearer secret-fhir-token-1", r.Authorization));
@@ -68,7 +68,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Single(answer.Cards);
+        Assert.Single(answer.Combination);
         Assert.Contains("could not be obtained", answer.Details, StringComparison.Ordinal);
         Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
     }
@@ -78,7 +78,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     {
         _fhir.OnAnyRoute(StubResponse.Hangs);
 
-        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmAlone(_fhir.BaseUrl, "t"));
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.LetrozoleAlone(_fhir.BaseUrl, "t"));
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, answer.Status);
         Assert.Equal("OperationOutcome", (string?)answer.Body?["resourceType"]);
@@ -96,7 +96,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(2, _fhir.Count("MedicationRequest"));
-        Assert.Single(answer.Cards); // the letrozole in the history makes T-DM1 a combination
+        Assert.Single(answer.Combination); // the letrozole in the history makes T-DM1 a combination
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(StubHttpServer.RefusedUrl(), "t"));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Single(answer.Cards);
+        Assert.Single(answer.Combination);
         Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
         Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
     }
@@ -164,7 +164,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(2, _fhir.Count("MedicationRequest"));
         Assert.Contains(_fhir.Requests, r => r.PathAndQuery.EndsWith("page=2", StringComparison.Ordinal) && r.Authorization == "Bearer t");
-        Assert.Single(answer.Cards); // letrozole was on page 2
+        Assert.Single(answer.Combination); // letrozole was on page 2
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(1, _fhir.Count("MedicationRequest"));
-        Assert.Single(answer.Cards);
+        Assert.Single(answer.Combination);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     [Fact]
     public async Task Post_NullPrefetchEverywhere_NothingFetched()
     {
-        var body = HookCalls.TdmAlone(_fhir.BaseUrl, "t");
+        var body = HookCalls.LetrozoleAlone(_fhir.BaseUrl, "t");
         foreach (var (key, _) in Service.Hooks.CdsServiceCatalog.PrefetchTemplates)
         {
             body.WithPrefetch(key, null);

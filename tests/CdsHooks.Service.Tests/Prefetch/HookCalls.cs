@@ -12,6 +12,10 @@ public sealed record HookAnswer(HttpStatusCode Status, JsonNode? Body, TimeSpan 
     public JsonArray Cards => Body?["cards"]?.AsArray() ?? [];
 
     public string Details => string.Join("\n", Cards.Select(c => (string?)c?["detail"]));
+
+    /// <summary>Cards of the T-DM1 + endocrine rule: the one these tests steer with the fetched history
+    /// (a T-DM1 draft also gets the pre-dose labs card whenever no recent labs come back).</summary>
+    public JsonNode?[] Combination => [.. Cards.Where(c => (string?)c?["extension"]?["regimen-check.rule-id"] == "tdm1-with-endocrine")];
 }
 
 /// <summary>Hook requests built from the fixtures, and a timed POST.</summary>
@@ -29,6 +33,15 @@ public static class HookCalls
         var body = Fixture("s03-tdm1-alone");
         body.Remove("prefetch");
         return WithServer(body, fhirServer, accessToken);
+    }
+
+    /// <summary>Letrozole alone drafted for pat-1: no rule can judge it without the patient's record.</summary>
+    public static JsonObject LetrozoleAlone(Uri? fhirServer = null, string? accessToken = null)
+    {
+        var body = TdmAlone(fhirServer, accessToken);
+        body["context"]!["draftOrders"]!["entry"]![0]!["resource"]!["medicationCodeableConcept"] = JsonNode.Parse(
+            """{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"72965","display":"letrozole"}],"text":"letrozole 2.5 mg tablet"}""");
+        return body;
     }
 
     public static JsonObject Fixture(string scenario) =>

@@ -84,7 +84,7 @@ public sealed class LatencyMeasurements(ServiceWithDefaultBudget service, ITestO
         {
             var answer = await HookCalls.PostAsync(service.Client, await body());
             Assert.Equal(HttpStatusCode.OK, answer.Status);
-            Assert.Single(answer.Cards);
+            Assert.Single(answer.Combination);
             if (startEach || label.Contains("hangs", StringComparison.Ordinal) || label.Contains("refused", StringComparison.Ordinal))
             {
                 Assert.Contains("could not be obtained", answer.Details, StringComparison.Ordinal);

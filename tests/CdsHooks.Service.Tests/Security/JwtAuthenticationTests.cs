@@ -20,7 +20,7 @@ public sealed class JwtAuthenticationTests(SecuredService service) : IClassFixtu
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(), bearer: service.Token());
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Single(answer.Cards);
+        Assert.Single(answer.Combination);
     }
 
     [Fact]
