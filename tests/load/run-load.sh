@@ -5,8 +5,9 @@
 # authentication is off), measures the time to the first hook answer, then drives each with wrk and
 # hook-mix.lua (fixture requests: full prefetch with a year of history, several small draft sets),
 # alternating service and floor over several rounds so that the ratio holds on a noisy machine.
-# Reports requests/s, p50/p99 latency, errors (non-2xx and socket), peak RSS (VmHWM) and the ratio
-# service/floor. --soak adds a long run at half the measured maximum rate with RSS sampled every 10 s.
+# Reports requests/s, p50/p99 latency, errors (non-2xx and socket), peak RSS (VmHWM), server CPU time
+# per request and the ratio service/floor. --soak adds a long run at half the measured maximum rate
+# with RSS sampled every 10 s.
 #
 #   tests/load/run-load.sh                         # 3 rounds x 10 s, 32 connections
 #   tests/load/run-load.sh --rounds 2 --duration 5s  # quick check
@@ -170,7 +171,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 post() { # port path body-file output-file -> http status
-  curl -s -o "$4" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' --data-binary "@$3" "http://127.0.0.1:$1$2" || true
+  curl -s --noproxy '*' -o "$4" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' --data-binary "@$3" "http://127.0.0.1:$1$2" || true
 }
 
 probe_body="$out/mix/$probe_fixture.json"
@@ -306,8 +307,8 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 col() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { print $c }' "$rounds_tsv"; }
 sum() { awk '{ s += $1 } END { print s + 0 }'; }
-service_rps=$(col service 3 | median)
-floor_rps=$(col floor 3 | median)
+service_rps=$(col service 3 | median | xargs printf '%.0f')
+floor_rps=$(col floor 3 | median | xargs printf '%.0f')
 ratios=$(awk -F'\t' 'NR > 1 { v[$1, $2] = $3 } END { for (k in v) { split(k, p, SUBSEP); if (p[2] == "service" && v[p[1], "floor"] > 0) print v[k] / v[p[1], "floor"] } }' "$rounds_tsv")
 ratio=$(echo "$ratios" | median | xargs printf '%.3f')
 ratio_min=$(echo "$ratios" | sort -g | head -1 | xargs printf '%.3f')
@@ -389,8 +390,8 @@ summary="$out/summary.md"
   echo "| | service | floor |"
   echo "| --- | ---: | ---: |"
   echo "| req/s (median of rounds) | $service_rps | $floor_rps |"
-  echo "| p50 ms (median) | $(col service 4 | median) | $(col floor 4 | median) |"
-  echo "| p99 ms (median) | $(col service 5 | median) | $(col floor 5 | median) |"
+  echo "| p50 ms (median) | $(col service 4 | median | xargs printf '%.2f') | $(col floor 4 | median | xargs printf '%.2f') |"
+  echo "| p99 ms (median) | $(col service 5 | median | xargs printf '%.2f') | $(col floor 5 | median | xargs printf '%.2f') |"
   echo "| server CPU ms per request (median) | $service_cpu | $floor_cpu |"
   echo "| errors (non-2xx + socket) | $service_errors | $floor_errors |"
   echo "| peak RSS (VmHWM) MB | $((service_hwm_kb / 1024)) | $((floor_hwm_kb / 1024)) |"
