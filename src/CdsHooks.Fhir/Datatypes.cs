@@ -18,6 +18,7 @@ public sealed record CodeableConcept
     public string? Text { get; init; }
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(ReferenceConverter))]
 public sealed record Reference
 {
     [System.Text.Json.Serialization.JsonPropertyName("reference")]

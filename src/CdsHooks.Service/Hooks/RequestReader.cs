@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Fhir;
-using CdsHooks.Service.Infrastructure;
 
 namespace CdsHooks.Service.Hooks;
 
@@ -11,12 +10,13 @@ namespace CdsHooks.Service.Hooks;
 /// </summary>
 public static class RequestReader
 {
-    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlySpan<byte> body, CdsServiceDefinition service)
+    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            // Parsed in place: a full prefetch is ~100 KB, and a copy of it lands on the large object heap.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
@@ -25,7 +25,16 @@ public static class RequestReader
 
         using (document)
         {
-            return Read(document.RootElement, service);
+            try
+            {
+                return Read(document.RootElement, service);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonDocument checks the structure, not the text of strings: invalid UTF-8 or a lone
+                // escaped surrogate ("\ud800") throws only when the string is read.
+                return (null, RequestError.Invalid("$", $"The body is not valid JSON text: {FirstSentence(ex.Message)}"));
+            }
         }
     }
 
@@ -260,9 +269,15 @@ public static class RequestReader
 
     private static (Resource?, RequestError?) ParseResource(JsonElement element, string path)
     {
+        if (FhirJsonRules.FindViolation(element) is { } hole)
+        {
+            var at = path + hole.Path;
+            return (null, RequestError.Invalid(at, $"Invalid FHIR content at '{at}': {hole.Problem}"));
+        }
+
         try
         {
-            return (element.Deserialize(CdsJsonContext.Default.Resource), null);
+            return (FhirJson.ReadResource(element), null);
         }
         catch (JsonException ex)
         {

@@ -1,0 +1,57 @@
+using System.Buffers;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using CdsHooks.Engine;
+using CdsHooks.Engine.Cards;
+using CdsHooks.Engine.Rules;
+using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Infrastructure;
+
+namespace CdsHooks.Benchmarks;
+
+/// <summary>
+/// The whole in-process pipeline: what one hook call costs without HTTP (Kestrel, routing and
+/// the body read are measured by tests/load/run-load.sh against the framework floor).
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
+    private Scenario _s = null!;
+
+    [Params(Fixtures.FullPrefetch, Fixtures.Small)]
+    public string Fixture { get; set; } = Fixtures.FullPrefetch;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _s = Scenario.Load(Fixture);
+        if (HookCall() == 0 || _s.Engine.Evaluate(_s.Input).Cards.Count == 0)
+        {
+            throw new InvalidOperationException($"{Fixture} produced no card: the benchmark would not measure card rendering");
+        }
+    }
+
+    /// <summary>Mapping, facts, rules and cards from parsed input (CdsEngine.Evaluate).</summary>
+    [Benchmark]
+    public EvaluationResult Evaluate() => _s.Engine.Evaluate(_s.Input);
+
+    /// <summary>Body bytes in, response JSON bytes out: parse, prefetch, evaluate, serialise.</summary>
+    [Benchmark(Baseline = true)]
+    public int HookCall()
+    {
+        var (request, error) = RequestReader.Read(_s.Body, _s.Service);
+        if (error is not null)
+        {
+            throw new InvalidOperationException($"rejected: {error.Status}");
+        }
+
+        var data = _s.Prefetch.ResolveAsync(request!, CancellationToken.None).GetAwaiter().GetResult().Data;
+        var result = _s.Engine.Evaluate(new EvaluationInput(_s.Service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data));
+
+        _output.ResetWrittenCount();
+        using var writer = new Utf8JsonWriter(_output);
+        JsonSerializer.Serialize(writer, new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
+        return _output.WrittenCount;
+    }
+}
