@@ -31,7 +31,8 @@ public class StageBenchmarks
         var http = new DefaultHttpContext();
         http.Request.Body = new MemoryStream(_s.Body, writable: false);
         http.Request.ContentLength = _s.Body.Length;
-        return BodyReader.ReadAsync(http.Request, 4 * 1024 * 1024, CancellationToken.None).GetAwaiter().GetResult().Body!.Length;
+        using var body = BodyReader.ReadAsync(http.Request, 4 * 1024 * 1024, CancellationToken.None).GetAwaiter().GetResult().Body!;
+        return body.Length;
     }
 
     /// <summary>JSON to a validated HookRequest, prefetch resources deserialised.</summary>

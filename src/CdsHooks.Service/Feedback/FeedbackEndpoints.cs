@@ -37,7 +37,13 @@ public static class FeedbackEndpoints
             return HookEndpoints.Reject(metrics, bodyError);
         }
 
-        var (entries, error) = FeedbackReader.Read(body!);
+        IReadOnlyList<FeedbackEntry>? entries;
+        RequestError? error;
+        using (body)
+        {
+            (entries, error) = FeedbackReader.Read(body!.Memory);
+        }
+
         if (error is not null)
         {
             return HookEndpoints.Reject(metrics, error);

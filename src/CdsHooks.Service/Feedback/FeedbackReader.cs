@@ -24,7 +24,7 @@ public sealed record FeedbackReceipt(int Received, int Stored, int Duplicates);
 /// </summary>
 public static class FeedbackReader
 {
-    public static (IReadOnlyList<FeedbackEntry>? Entries, RequestError? Error) Read(byte[] body)
+    public static (IReadOnlyList<FeedbackEntry>? Entries, RequestError? Error) Read(ReadOnlyMemory<byte> body)
     {
         JsonDocument document;
         try

@@ -47,7 +47,13 @@ public static class HookEndpoints
             return Reject(metrics, bodyError);
         }
 
-        var (request, error) = RequestReader.Read(body, service);
+        HookRequest? request;
+        RequestError? error;
+        using (body)
+        {
+            (request, error) = RequestReader.Read(body!.Memory, service); // parsed into its own objects: the pooled buffer goes back now
+        }
+
         if (error is not null)
         {
             HookLog.Rejected(logger, service.Id, error.Status, error.Outcome.Issue?[0].Expression?[0] ?? "$");

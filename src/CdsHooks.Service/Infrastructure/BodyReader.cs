@@ -1,37 +1,104 @@
-using CdsHooks.Service.Hooks;
+using System.Buffers;
 using CdsHooks.Fhir;
+using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>A request body in a pooled buffer: a full-prefetch hook call is ~100 KB, which as a plain
+/// array would land on the large object heap twice per call and drive full collections under load.
+/// Callers parse it into their own objects and dispose it; nothing may keep a reference to it.</summary>
+public sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+
+    internal RequestBody(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(RequestBody))).AsMemory(0, Length);
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
 
 /// <summary>Reads a request body up to the configured limit; a larger body is a 413, not a crash.</summary>
 public static class BodyReader
 {
-    public static async Task<(byte[]? Body, RequestError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <summary>Non-standard "client closed request" (nginx): the caller is gone, nobody reads the answer.</summary>
+    public const int ClientClosedRequest = 499;
+
+    public static async Task<(RequestBody? Body, RequestError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
             return (null, TooLarge(limit));
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)Math.Min(length, limit) : 16 * 1024);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > limit)
+            while (true)
             {
-                return (null, TooLarge(limit));
-            }
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        return (null, TooLarge(limit));
+                    }
 
-            buffer.Write(chunk, 0, read);
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, TooLarge(limit));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up mid-body (load generators do at the end of a run): not a server error.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body")));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(limit)
+                : RequestError.Invalid("$", "The request body could not be read: " + ex.Message));
         }
 
-        if (buffer.Length == 0)
+        if (length == 0)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             return (null, RequestError.Invalid("$", "The request body is empty; a JSON object is required"));
         }
 
-        return (buffer.ToArray(), null);
+        return (new RequestBody(buffer, length), null);
     }
 
     private static RequestError TooLarge(long limit) =>
