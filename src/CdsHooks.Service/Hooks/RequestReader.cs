@@ -253,7 +253,11 @@ public static class RequestReader
             var (resource, error) = ParseResource(property.Value, path);
             if (error is not null)
             {
-                return (null, error);
+                // Invalid FHIR inside the patient's record (an empty "unit" on an old result) must not cost the
+                // clinician every check: the key is treated like a prefetch the client failed (fetched from
+                // fhirServer, or named in the cards as not obtained), never as "no data". Drafts stay strict.
+                result[property.Name] = new PrefetchValue.ClientError(error.Outcome);
+                continue;
             }
 
             result[property.Name] = resource switch
