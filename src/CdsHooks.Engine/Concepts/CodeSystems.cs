@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace CdsHooks.Engine.Concepts;
 
 /// <summary>
@@ -23,11 +25,20 @@ public static class CodeSystems
         ["urn:oid:2.16.840.1.113883.6.90"] = StripScheme(Icd10Cm),
     };
 
+    /// <summary>The canonical URIs as EHRs usually send them, normalised once (no allocation per coding).</summary>
+    private static readonly FrozenDictionary<string, string> Canonical =
+        new[] { RxNorm, Atc, Loinc, Snomed, Icd10Cm, Ucum }.ToFrozenDictionary(s => s, StripScheme, StringComparer.Ordinal);
+
     public static string Normalize(string? system)
     {
         if (string.IsNullOrWhiteSpace(system))
         {
             return string.Empty;
+        }
+
+        if (Canonical.TryGetValue(system, out var known))
+        {
+            return known;
         }
 
         var s = system.Trim().ToLowerInvariant();

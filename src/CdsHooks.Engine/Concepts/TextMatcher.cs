@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 
@@ -39,9 +40,33 @@ internal sealed class TextMatcher
         return new string(buffer).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>Results by exact text. A year of history repeats the same few drug names, and the text
+    /// is read even when a code matched (to catch code/text conflicts). Bounded in count and text length,
+    /// so texts chosen by a caller cannot grow it without limit; the matcher is immutable, so it never goes stale.</summary>
+    private readonly ConcurrentDictionary<string, (DrugConcept[] Found, string? Ambiguity)> _cache = new(StringComparer.Ordinal);
+    private const int CacheLimit = 4096;
+    private const int CacheableLength = 200;
+
     /// <summary>Concepts named in <paramref name="text"/>; <paramref name="ambiguity"/> says why a
     /// match was refused (a look-alike word left over next to a shorter name).</summary>
     public IReadOnlyList<DrugConcept> Match(string text, out string? ambiguity)
+    {
+        if (_cache.TryGetValue(text, out var hit))
+        {
+            ambiguity = hit.Ambiguity;
+            return hit.Found;
+        }
+
+        var found = MatchUncached(text, out ambiguity);
+        if (text.Length <= CacheableLength && _cache.Count < CacheLimit)
+        {
+            _cache.TryAdd(text, (found, ambiguity));
+        }
+
+        return found;
+    }
+
+    private DrugConcept[] MatchUncached(string text, out string? ambiguity)
     {
         ambiguity = null;
         var tokens = Tokenize(text);
@@ -108,7 +133,7 @@ internal sealed class TextMatcher
             }
         }
 
-        return found;
+        return [.. found];
     }
 
     private static bool StartsWithAt(string[] tokens, int start, string[] name)

@@ -31,11 +31,20 @@ public sealed record RegimenItem(
 
     internal static RegimenItem From(
         ImmutableArray<ConceptMatch> matches, Origin origin, bool focus, string type, Resource resource,
-        DateTimeOffset? start, DateTimeOffset? end) =>
-        new(string.Join(" + ", matches.Select(m => m.Concept.Display).Distinct(StringComparer.Ordinal)),
+        DateTimeOffset? start, DateTimeOffset? end)
+    {
+        if (matches.Length == 1)
+        {
+            // Nearly every order names one drug: share its precomputed sets instead of building new ones.
+            var concept = matches[0].Concept;
+            return new(concept.Display, concept.AllConceptIds, concept.AllClassIds, origin, focus, type, resource.Id, resource, start, end, matches);
+        }
+
+        return new(string.Join(" + ", matches.Select(m => m.Concept.Display).Distinct(StringComparer.Ordinal)),
             matches.SelectMany(m => m.Concept.AllConceptIds).ToFrozenSet(StringComparer.Ordinal),
             matches.SelectMany(m => m.Concept.AllClassIds).ToFrozenSet(StringComparer.Ordinal),
             origin, focus, type, resource.Id, resource, start, end, matches);
+    }
 }
 
 /// <summary>A draft order whose drug could not be identified safely (look-alike conflict).</summary>

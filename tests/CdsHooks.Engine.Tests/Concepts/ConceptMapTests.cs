@@ -114,4 +114,20 @@ public class ConceptMapTests
         Assert.False(identity.IsRecognised);
         Assert.Null(identity.Problem);
     }
+
+    [Theory]
+    [InlineData("fam-trastuzumab")]
+    [InlineData("Kadcyla 160 mg")]
+    [InlineData("ondansetron")]
+    public void Resolve_SameTextRepeated_SameAnswerEveryTime(string text)
+    {
+        var first = Map.Resolve(new CodeableConcept { Text = text });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var again = Map.Resolve(new CodeableConcept { Text = text });
+            Assert.Equal(first.Problem, again.Problem);
+            Assert.Equal(first.Matches.Select(m => m.Concept.Id), again.Matches.Select(m => m.Concept.Id));
+        }
+    }
 }
