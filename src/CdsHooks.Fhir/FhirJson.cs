@@ -38,6 +38,40 @@ public static class FhirJson
         }
     }
 
+    /// <summary>
+    /// The one way to read FHIR that comes from outside (a hook request, a FHIR server's answer): FHIR
+    /// JSON's own rules first (<see cref="FhirJsonRules"/>), then the typed read. Never throws for bad
+    /// content: it returns where the content is wrong (relative to <paramref name="element"/>, e.g.
+    /// ".entry[0].resource.subject", "" for the element itself) and what is wrong.
+    /// </summary>
+    public static (Resource? Resource, string? Path, string? Problem) ReadChecked(JsonElement element)
+    {
+        if (FhirJsonRules.FindViolation(element) is { } hole)
+        {
+            return (null, hole.Path, hole.Problem);
+        }
+
+        try
+        {
+            return (ReadResource(element), null, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ex.Path is { Length: > 1 } p ? p[1..] : string.Empty, FirstSentence(ex.Message));
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, string.Empty, FirstSentence(ex.Message));
+        }
+    }
+
+    /// <summary>The first sentence of a System.Text.Json message (the rest repeats path and position).</summary>
+    public static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+
     /// <summary>Reads one resource of any type; throws <see cref="JsonException"/> with a path on bad JSON.</summary>
     public static Resource? ParseResource(string json) =>
         JsonSerializer.Deserialize(json, FhirJsonContext.Default.Resource);

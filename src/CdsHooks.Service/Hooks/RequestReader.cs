@@ -33,7 +33,7 @@ public static class RequestReader
             {
                 // JsonDocument checks the structure, not the text of strings: invalid UTF-8 or a lone
                 // escaped surrogate ("\ud800") throws only when the string is read.
-                return (null, RequestError.Invalid("$", $"The body is not valid JSON text: {FirstSentence(ex.Message)}"));
+                return (null, RequestError.Invalid("$", $"The body is not valid JSON text: {FhirJson.FirstSentence(ex.Message)}"));
             }
         }
     }
@@ -273,30 +273,13 @@ public static class RequestReader
 
     private static (Resource?, RequestError?) ParseResource(JsonElement element, string path)
     {
-        if (FhirJsonRules.FindViolation(element) is { } hole)
+        var (resource, where, problem) = FhirJson.ReadChecked(element);
+        if (problem is null)
         {
-            var at = path + hole.Path;
-            return (null, RequestError.Invalid(at, $"Invalid FHIR content at '{at}': {hole.Problem}"));
+            return (resource, null);
         }
 
-        try
-        {
-            return (FhirJson.ReadResource(element), null);
-        }
-        catch (JsonException ex)
-        {
-            var inner = ex.Path is { Length: > 1 } p ? path + p[1..] : path;
-            return (null, RequestError.Invalid(inner, $"Invalid FHIR content at '{inner}': {FirstSentence(ex.Message)}"));
-        }
-        catch (InvalidOperationException ex)
-        {
-            return (null, RequestError.Invalid(path, $"Invalid FHIR content at '{path}': {FirstSentence(ex.Message)}"));
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        var at = path + where;
+        return (null, RequestError.Invalid(at, $"Invalid FHIR content at '{at}': {problem}"));
     }
 }

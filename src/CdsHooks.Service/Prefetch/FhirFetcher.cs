@@ -49,9 +49,11 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var resource = await JsonSerializer.DeserializeAsync(stream, FhirJsonContext.Default.Resource, cancellationToken).ConfigureAwait(false);
-                return resource is OperationOutcome
-                    ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
+                // The same checked read as the hook request: a server's holes (a null coding) never reach the engine.
+                using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+                var (resource, path, problem) = FhirJson.ReadChecked(document.RootElement);
+                return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
+                    : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
                     : new FetchResult.Success(resource);
             }
         }

@@ -130,6 +130,21 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     }
 
     [Fact]
+    public async Task Post_ServerAnswerBreaksFhirJson_NamedAsNotCheckedNever500()
+    {
+        // The same FHIR JSON rules as for the request: a null inside an array is not FHIR, and must not
+        // reach the engine (it used to throw while building the regimen: a 500 with no card).
+        _fhir.On("MedicationStatement", StubResponse.Searchset(null,
+            "{\"resourceType\":\"MedicationStatement\",\"id\":\"ms-x\",\"status\":\"active\",\"medicationCodeableConcept\":{\"coding\":[null]}}"));
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Single(answer.Combination);
+        Assert.Contains("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_ConnectionReset_RetriedThenNamedAsNotChecked()
     {
         _fhir.On("Condition", StubResponse.ResetsConnection);
