@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Knowledge;
@@ -151,7 +150,7 @@ internal sealed partial class CardRenderer(KnowledgeBase knowledge)
         };
         var when = item.Origin == Origin.Draft || item.Start is null
             ? string.Empty
-            : " since " + item.Start.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            : " since " + Patients.ClinicalRecords.Day(item.Start);
         var how = string.Join(", ", item.Matches.Select(m => m.Verification == "text" ? m.Evidence : $"{m.Evidence} ({m.Verification})"));
         return $"{origin}{when} ({item.Reference ?? item.ResourceType}; identified by {how})";
     }

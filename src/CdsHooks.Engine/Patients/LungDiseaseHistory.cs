@@ -24,11 +24,12 @@ internal static partial class LungDiseaseHistory
         var found = ImmutableArray.CreateBuilder<DiagnosisFact>();
         foreach (var condition in conditions)
         {
-            var verification = condition.VerificationStatus?.Coding?.FirstOrDefault()?.Code;
-            if (verification is "refuted" or "entered-in-error")
+            if (ClinicalRecords.IsVoid(condition))
             {
                 continue;
             }
+
+            var verification = condition.VerificationStatus?.Coding?.FirstOrDefault()?.Code;
 
             var how = IcdCode(condition) is { } icd ? $"ICD-10-CM {icd}" : MatchesText(condition) ? "text" : null;
             if (how is null)
@@ -41,8 +42,7 @@ internal static partial class LungDiseaseHistory
             var source = $"Condition/{condition.Id ?? "(no id)"}, {how}" +
                 (status is null ? string.Empty : $", {status}") +
                 (verification is "provisional" or "differential" or "unconfirmed" ? $", {verification}" : string.Empty);
-            var date = FhirDate.Parse(condition.OnsetDateTime ?? condition.OnsetPeriod?.Start ?? condition.RecordedDate);
-            found.Add(new DiagnosisFact(text, date, source));
+            found.Add(new DiagnosisFact(text, ClinicalRecords.When(condition), source));
         }
 
         return found.ToImmutable();
@@ -51,14 +51,9 @@ internal static partial class LungDiseaseHistory
     /// <summary>ICD-10-CM codes are read with or without the dot ("J70.2", "J702").</summary>
     private static string? IcdCode(Condition condition)
     {
-        foreach (var coding in condition.Code?.Coding ?? [])
+        foreach (var code in ClinicalRecords.Codes(condition.Code, CodeSystems.Icd10Cm))
         {
-            if (!CodeSystems.Is(coding.System, CodeSystems.Icd10Cm) || coding.Code is not { } code)
-            {
-                continue;
-            }
-
-            var plain = code.Trim().Replace(".", string.Empty, StringComparison.Ordinal);
+            var plain = code.Replace(".", string.Empty, StringComparison.Ordinal);
             if (plain.StartsWith(MeasurementCodes.LungDiseaseIcd10Category, StringComparison.Ordinal) ||
                 MeasurementCodes.LungDiseaseIcd10Exact.Any(c => c.Replace(".", string.Empty, StringComparison.Ordinal) == plain))
             {

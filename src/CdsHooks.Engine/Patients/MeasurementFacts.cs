@@ -46,7 +46,6 @@ internal static class MeasurementFacts
             Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems)),
             Lvef = Latest(lvef),
             LvefBaseline = Baseline(lvef),
-            InterstitialLungDisease = !lungDisease.IsEmpty,
             LungDiseaseHistory = lungDisease,
             UnreadableMeasurements = [.. problems],
         };
@@ -66,16 +65,16 @@ internal static class MeasurementFacts
             }
 
             var source = Source(observation, loinc, status, quantity);
-            var date = FhirDate.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+            var date = ClinicalRecords.When(observation);
             if (date > now)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({source}) is dated in the future ({Day(date)}): not used");
+                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({source}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
                 continue;
             }
 
             if (Convert(analyte, raw, quantity) is not { } value)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({source}, {Day(date)}): unit not understood, not used");
+                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({source}, {ClinicalRecords.Day(date)}): unit not understood, not used");
                 continue;
             }
 
@@ -96,9 +95,6 @@ internal static class MeasurementFacts
     }
 
     internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
-
-    internal static string Day(DateTimeOffset? date) =>
-        date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date not recorded";
 
     private static string? LoincOf(Observation observation, Analyte analyte) =>
         observation.Code?.Coding?

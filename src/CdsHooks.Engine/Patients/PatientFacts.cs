@@ -52,7 +52,7 @@ public sealed record PatientFacts
     public Measurement? Bilirubin { get; init; }
     public Measurement? Lvef { get; init; }
     public Measurement? LvefBaseline { get; init; }
-    public bool InterstitialLungDisease { get; init; }
+    public bool InterstitialLungDisease => !LungDiseaseHistory.IsDefaultOrEmpty;
 
     /// <summary>The conditions behind <see cref="InterstitialLungDisease"/>, for the card.</summary>
     public ImmutableArray<DiagnosisFact> LungDiseaseHistory { get; init; } = [];

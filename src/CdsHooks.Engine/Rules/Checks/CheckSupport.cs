@@ -1,4 +1,3 @@
-using System.Globalization;
 using CdsHooks.Engine.Patients;
 
 namespace CdsHooks.Engine.Rules.Checks;
@@ -16,9 +15,9 @@ internal static class CheckSupport
     public static Dictionary<string, string> ParameterValues(RuleDefinition rule) =>
         rule.Parameters.ToDictionary(p => p.Key, p => Number(p.Value), StringComparer.Ordinal);
 
-    public static string Number(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+    public static string Number(decimal value) => MeasurementFacts.Format(value);
 
-    public static string Day(DateTimeOffset? date) => MeasurementFacts.Day(date);
+    public static string Day(DateTimeOffset? date) => ClinicalRecords.Day(date);
 
     /// <summary>"Platelets 49,000/mm³ on 2026-11-18 (Observation/o1, LOINC 777-3)".</summary>
     public static string Describe(Measurement m) =>
