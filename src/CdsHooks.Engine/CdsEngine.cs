@@ -53,7 +53,7 @@ public sealed class CdsEngine
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow(); // one "now" for the whole evaluation
         var regimen = RegimenBuilder.Build(input, Knowledge.Concepts, Options, now);
-        var facts = PatientFactsBuilder.Build(input, regimen, Options, now);
+        var facts = PatientFactsBuilder.Build(input, regimen, now);
         var context = new RuleContext(input, regimen, facts, Options, now);
 
         var cards = new List<Card>();

@@ -59,7 +59,7 @@ internal sealed class Scenario
             (Request.DraftOrders.Entry ?? []).Select(e => (e.FullUrl, e.Resource))
             .Concat(Data.Medications.Select(m => ((string?)null, (Resource?)m))));
         Regimen = RegimenBuilder.Build(Input, Engine.Knowledge.Concepts, Engine.Options, Now);
-        Facts = PatientFactsBuilder.Build(Input, Regimen, Engine.Options, Now);
+        Facts = PatientFactsBuilder.Build(Input, Regimen, Now);
         Context = new RuleContext(Input, Regimen, Facts, Engine.Options, Now);
         Findings = [.. Engine.Knowledge.Rules.Select(r => RuleEvaluator.Evaluate(r, Context, Checks)).OfType<Finding>()];
     }

@@ -64,7 +64,7 @@ public class StageBenchmarks
     public Regimen BuildRegimen() => RegimenBuilder.Build(_s.Input, _s.Engine.Knowledge.Concepts, _s.Engine.Options, Scenario.Now);
 
     [Benchmark]
-    public PatientFacts BuildPatientFacts() => PatientFactsBuilder.Build(_s.Input, _s.Regimen, _s.Engine.Options, Scenario.Now);
+    public PatientFacts BuildPatientFacts() => PatientFactsBuilder.Build(_s.Input, _s.Regimen, Scenario.Now);
 
     /// <summary>Every rule of the knowledge base against the shared context.</summary>
     [Benchmark]

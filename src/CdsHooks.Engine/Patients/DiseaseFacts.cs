@@ -7,9 +7,8 @@ namespace CdsHooks.Engine.Patients;
 /// the line of therapy needs the metastatic onset, so it comes last.</summary>
 internal static class DiseaseFacts
 {
-    public static PatientFacts Add(PatientFacts facts, EvaluationInput input, Regimen regimen, EngineOptions options, DateTimeOffset now)
+    public static PatientFacts Add(PatientFacts facts, EvaluationInput input, Regimen regimen, DateTimeOffset now)
     {
-        _ = options; // no local policy applies to disease facts yet
         var data = input.Data;
         facts = ReceptorFacts.Add(facts, data);
         facts = MetastaticFacts.Add(facts, data);

@@ -29,9 +29,8 @@ internal static class MeasurementFacts
     private static readonly FrozenSet<string> Results =
         new[] { "final", "amended", "corrected", "preliminary" }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static PatientFacts Add(PatientFacts facts, EvaluationInput input, EngineOptions options, DateTimeOffset now)
+    public static PatientFacts Add(PatientFacts facts, EvaluationInput input, DateTimeOffset now)
     {
-        _ = options; // windows are applied by the checks (see remarks)
         var problems = new List<string>();
         var observations = input.Data.Observations;
         var lvef = Series(observations, MeasurementCodes.Lvef, now, problems);

@@ -5,14 +5,14 @@ namespace CdsHooks.Engine.Patients;
 /// <summary>Derives patient facts once per call: disease and treatment sequence, then measurements.</summary>
 internal static class PatientFactsBuilder
 {
-    public static PatientFacts Build(EvaluationInput input, Regimen regimen, EngineOptions options, DateTimeOffset now)
+    public static PatientFacts Build(EvaluationInput input, Regimen regimen, DateTimeOffset now)
     {
         var facts = new PatientFacts
         {
             NotObtained = [.. input.Data.Unavailable.Order().Select(Describe)],
         };
-        facts = DiseaseFacts.Add(facts, input, regimen, options, now);
-        facts = MeasurementFacts.Add(facts, input, options, now);
+        facts = DiseaseFacts.Add(facts, input, regimen, now);
+        facts = MeasurementFacts.Add(facts, input, now);
         return facts;
     }
 

@@ -21,7 +21,7 @@ internal static class DiseaseData
         var input = TestData.Input(HookKind.OrderSign, drafts, data: data);
         var options = new EngineOptions();
         var regimen = RegimenBuilder.Build(input, TestData.KnowledgeBase.Concepts, options, TestData.Now);
-        return PatientFactsBuilder.Build(input, regimen, options, TestData.Now);
+        return PatientFactsBuilder.Build(input, regimen, TestData.Now);
     }
 
     public static PatientData Record(

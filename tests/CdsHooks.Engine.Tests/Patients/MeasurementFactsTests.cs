@@ -14,7 +14,7 @@ public class MeasurementFactsTests
         {
             Observations = [.. observations],
             Conditions = [.. conditions ?? []],
-        }), new EngineOptions(), Now);
+        }), Now);
 
     [Theory]
     [InlineData(70, "kg", 70)]
