@@ -8,9 +8,18 @@ namespace CdsHooks.Service.Hooks;
 /// Validates a hook request (CDS Hooks 2.0 §Calling a CDS Service, order-select/order-sign contexts).
 /// Every rejection names the JSON path at fault. Unknown fields and extensions are ignored.
 /// </summary>
-public static class RequestReader
+public static partial class RequestReader
 {
-    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
+    /// <summary>
+    /// A request that is well formed is read in one pass over the bytes (<see cref="TryReadOnePass"/>);
+    /// anything else, and anything unusual, is read by the checked reader below, which names what is wrong.
+    /// Both give the same request for any input the one-pass reader accepts.
+    /// </summary>
+    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service) =>
+        TryReadOnePass(body.Span, service) is { } request ? (request, null) : ReadChecked(body, service);
+
+    /// <summary>The checked reader: JSON document, FHIR JSON rules, then the typed read; every rejection names its path.</summary>
+    internal static (HookRequest? Request, RequestError? Error) ReadChecked(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
     {
         JsonDocument document;
         try
@@ -124,12 +133,20 @@ public static class RequestReader
             return (null, null);
         }
 
-        return e.ValueKind == JsonValueKind.String &&
-               Uri.TryCreate(e.GetString(), UriKind.Absolute, out var uri) &&
-               (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        return e.ValueKind == JsonValueKind.String && TryHttpUrl(e.GetString(), out var uri)
             ? (uri, null)
             : (null, RequestError.Invalid("fhirServer", "'fhirServer' must be an absolute http(s) URL"));
     }
+
+    private static bool TryHttpUrl(string? value, out Uri? uri) =>
+        Uri.TryCreate(value, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>"Type/id" of every draft with an id: what a selection may point to.</summary>
+    private static HashSet<string> KnownDraftReferences(Bundle drafts) =>
+        (drafts.Entry ?? [])
+            .Where(x => x.Resource?.Id is not null)
+            .Select(x => $"{x.Resource!.TypeName ?? "?"}/{x.Resource.Id}")
+            .ToHashSet(StringComparer.Ordinal);
 
     private static (FhirAuthorization?, RequestError?) ReadAuthorization(JsonElement root, Uri? fhirServer)
     {
@@ -198,10 +215,7 @@ public static class RequestReader
             return RequestError.Invalid("context.selections", "'selections' must be a non-empty array of references such as 'MedicationRequest/123'");
         }
 
-        var known = (drafts.Entry ?? [])
-            .Where(x => x.Resource?.Id is not null)
-            .Select(x => $"{x.Resource!.TypeName ?? "?"}/{x.Resource.Id}")
-            .ToHashSet(StringComparer.Ordinal);
+        var known = KnownDraftReferences(drafts);
         var index = 0;
         foreach (var item in e.EnumerateArray())
         {

@@ -1,0 +1,916 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace CdsHooks.Fhir;
+
+/// <summary>
+/// Reads FHIR R4 JSON into the model in one pass over the bytes, checking FHIR JSON's own rules
+/// (<see cref="FhirJsonRules"/>) on the way. It is the fast path for well-formed input: it accepts only
+/// what it is sure of and declines everything else by throwing <see cref="FhirReadDeclinedException"/>
+/// (also for input that is valid but unusual: <c>resourceType</c> not first, an escaped property name, a
+/// null inside an array, an OperationOutcome). The caller then reads the same bytes with
+/// <see cref="FhirJson.ReadChecked"/>, which accepts or rejects with the path at fault. So for any input this
+/// reader accepts, its result equals the checked reader's; a differential test over every fixture and
+/// thousands of fuzzed requests holds it to that.
+/// </summary>
+/// <remarks>The reader must be over a single span (not a sequence): values are compared in place.</remarks>
+public static class FhirStreamReader
+{
+    private delegate T ItemReader<out T>(ref Utf8JsonReader reader);
+
+    /// <summary>Reads the resource whose <c>StartObject</c> is the current token; leaves the reader on its
+    /// <c>EndObject</c>. Throws <see cref="FhirReadDeclinedException"/> (or <see cref="JsonException"/> for
+    /// broken JSON) when the input is not one it is sure of.</summary>
+    public static Resource ReadResource(ref Utf8JsonReader r)
+    {
+        Expect(ref r, JsonTokenType.StartObject);
+        if (!NextProperty(ref r) || !r.ValueSpan.SequenceEqual("resourceType"u8))
+        {
+            Decline(); // FHIR allows resourceType anywhere; the checked reader handles that
+        }
+
+        r.Read();
+        if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped || r.ValueSpan.Length == 0)
+        {
+            Decline();
+        }
+
+        var type = r.ValueSpan;
+        return type.Length switch
+        {
+            6 when type.SequenceEqual("Bundle"u8) => Bundle(ref r),
+            7 when type.SequenceEqual("Patient"u8) => Patient(ref r),
+            9 when type.SequenceEqual("Condition"u8) => Condition(ref r),
+            10 when type.SequenceEqual("Medication"u8) => Medication(ref r),
+            11 when type.SequenceEqual("Observation"u8) => Observation(ref r),
+            16 when type.SequenceEqual("OperationOutcome"u8) => Decline<Resource>(),
+            17 when type.SequenceEqual("MedicationRequest"u8) => MedicationRequest(ref r),
+            19 when type.SequenceEqual("MedicationStatement"u8) => MedicationStatement(ref r),
+            24 when type.SequenceEqual("MedicationAdministration"u8) => MedicationAdministration(ref r),
+            _ when System.Text.Unicode.Utf8.IsValid(type) => OtherResource(ref r),
+            _ => Decline<Resource>(), // the checked reader cannot read the type name either
+        };
+    }
+
+    /// <summary>A string value (or null), never empty (FHIR strings are never empty).</summary>
+    public static string? String(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (r.TokenType != JsonTokenType.String || r.HasValueSequence || r.ValueSpan.Length == 0)
+        {
+            Decline();
+        }
+
+        return r.GetString();
+    }
+
+    /// <summary>Moves to the next property name of the current object; false on its end. Declines an escaped
+    /// name (names are compared in place).</summary>
+    public static bool NextProperty(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.EndObject)
+        {
+            return false;
+        }
+
+        if (r.ValueIsEscaped || r.HasValueSequence)
+        {
+            Decline();
+        }
+
+        return true;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Decline() => throw new FhirReadDeclinedException();
+
+    [DoesNotReturn]
+    private static T Decline<T>() => throw new FhirReadDeclinedException();
+
+    private static void Expect(ref Utf8JsonReader r, JsonTokenType token)
+    {
+        if (r.TokenType != token)
+        {
+            Decline();
+        }
+    }
+
+    /// <summary>A property the model does not keep: skipped, but FHIR's rules still hold inside it.</summary>
+    private static void Other(ref Utf8JsonReader r, ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 0 || name[0] == (byte)'$' || name.SequenceEqual("resourceType"u8))
+        {
+            Decline(); // metadata-like names: leave them to the checked reader
+        }
+
+        SkipChecked(ref r);
+    }
+
+    private static void SkipChecked(ref Utf8JsonReader r)
+    {
+        switch (r.TokenType)
+        {
+            case JsonTokenType.String when r.ValueSpan.Length == 0 || r.HasValueSequence:
+                Decline();
+                break;
+            case JsonTokenType.StartObject:
+                var empty = true;
+                while (r.Read() && r.TokenType != JsonTokenType.EndObject)
+                {
+                    empty = false;
+                    r.Read();
+                    SkipChecked(ref r);
+                }
+
+                if (empty)
+                {
+                    Decline();
+                }
+
+                break;
+            case JsonTokenType.StartArray:
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    if (r.TokenType == JsonTokenType.Null)
+                    {
+                        Decline(); // allowed only beside a '_' array: the checked reader knows when
+                    }
+
+                    SkipChecked(ref r);
+                }
+
+                break;
+        }
+    }
+
+    private static List<T>? List<T>(ref Utf8JsonReader r, ItemReader<T?> item)
+        where T : class
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref r, JsonTokenType.StartArray);
+        var list = new List<T>();
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            Expect(ref r, JsonTokenType.StartObject); // no null items, no primitives where objects belong
+            list.Add(item(ref r) ?? Decline<T>());
+        }
+
+        return list;
+    }
+
+    /// <summary>Starts an object value: false for null, declines anything but an object.</summary>
+    private static bool BeginObject(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+
+        Expect(ref r, JsonTokenType.StartObject);
+        return true;
+    }
+
+    private static void NonEmpty(bool any)
+    {
+        if (!any)
+        {
+            Decline(); // FHIR JSON objects are never empty
+        }
+    }
+
+    private static int? Int(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.Number when r.TryGetInt32(out var value) => value,
+        _ => Decline<int?>(),
+    };
+
+    private static decimal? Decimal(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.Number when r.TryGetDecimal(out var value) => value,
+        _ => Decline<decimal?>(),
+    };
+
+    private static bool? Bool(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => Decline<bool?>(),
+    };
+
+    // ---- resources -------------------------------------------------------------------------------------
+
+    private static Resource OtherResource(ref Utf8JsonReader r)
+    {
+        string? id = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        return new Resource { Id = id };
+    }
+
+    private static Bundle Bundle(ref Utf8JsonReader r)
+    {
+        string? id = null, type = null;
+        int? total = null;
+        List<BundleLink>? link = null;
+        List<BundleEntry>? entry = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("entry"u8)) { entry = List(ref r, BundleEntry); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("type"u8)) { type = String(ref r); }
+            else if (name.SequenceEqual("total"u8)) { total = Int(ref r); }
+            else if (name.SequenceEqual("link"u8)) { link = List(ref r, BundleLink); }
+            else { Other(ref r, name); }
+        }
+
+        return new Bundle { Id = id, Type = type, Total = total, Link = link, Entry = entry };
+    }
+
+    private static BundleLink BundleLink(ref Utf8JsonReader r)
+    {
+        string? relation = null, url = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("relation"u8)) { relation = String(ref r); }
+            else if (name.SequenceEqual("url"u8)) { url = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new BundleLink { Relation = relation, Url = url };
+    }
+
+    private static BundleEntry BundleEntry(ref Utf8JsonReader r)
+    {
+        string? fullUrl = null;
+        Resource? resource = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("resource"u8)) { resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r); }
+            else if (name.SequenceEqual("fullUrl"u8)) { fullUrl = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new BundleEntry { FullUrl = fullUrl, Resource = resource };
+    }
+
+    private static MedicationRequest MedicationRequest(ref Utf8JsonReader r)
+    {
+        string? id = null, status = null, intent = null, authoredOn = null;
+        List<Resource>? contained = null;
+        CodeableConcept? statusReason = null, medication = null;
+        List<CodeableConcept>? category = null;
+        Reference? medicationReference = null, subject = null, encounter = null, requester = null;
+        List<Dosage>? dosage = null;
+        List<Annotation>? note = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("medicationCodeableConcept"u8)) { medication = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("status"u8)) { status = String(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("subject"u8)) { subject = Reference(ref r); }
+            else if (name.SequenceEqual("authoredOn"u8)) { authoredOn = String(ref r); }
+            else if (name.SequenceEqual("dosageInstruction"u8)) { dosage = List(ref r, Dosage); }
+            else if (name.SequenceEqual("intent"u8)) { intent = String(ref r); }
+            else if (name.SequenceEqual("medicationReference"u8)) { medicationReference = Reference(ref r); }
+            else if (name.SequenceEqual("statusReason"u8)) { statusReason = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("category"u8)) { category = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("encounter"u8)) { encounter = Reference(ref r); }
+            else if (name.SequenceEqual("requester"u8)) { requester = Reference(ref r); }
+            else if (name.SequenceEqual("contained"u8)) { contained = List<Resource>(ref r, ReadResource); }
+            else if (name.SequenceEqual("note"u8)) { note = List(ref r, Annotation); }
+            else { Other(ref r, name); }
+        }
+
+        return new MedicationRequest
+        {
+            Id = id,
+            Contained = contained,
+            Status = status,
+            StatusReason = statusReason,
+            Intent = intent,
+            Category = category,
+            MedicationCodeableConcept = medication,
+            MedicationReference = medicationReference,
+            Subject = subject,
+            Encounter = encounter,
+            AuthoredOn = authoredOn,
+            Requester = requester,
+            DosageInstruction = dosage,
+            Note = note,
+        };
+    }
+
+    private static Medication Medication(ref Utf8JsonReader r)
+    {
+        string? id = null;
+        CodeableConcept? code = null;
+        List<MedicationIngredient>? ingredient = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("ingredient"u8)) { ingredient = List(ref r, MedicationIngredient); }
+            else { Other(ref r, name); }
+        }
+
+        return new Medication { Id = id, Code = code, Ingredient = ingredient };
+    }
+
+    private static MedicationIngredient MedicationIngredient(ref Utf8JsonReader r)
+    {
+        CodeableConcept? item = null;
+        Reference? itemReference = null;
+        bool? isActive = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("itemCodeableConcept"u8)) { item = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("itemReference"u8)) { itemReference = Reference(ref r); }
+            else if (name.SequenceEqual("isActive"u8)) { isActive = Bool(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new MedicationIngredient { ItemCodeableConcept = item, ItemReference = itemReference, IsActive = isActive };
+    }
+
+    private static MedicationStatement MedicationStatement(ref Utf8JsonReader r)
+    {
+        string? id = null, status = null, effectiveDateTime = null, dateAsserted = null;
+        List<Resource>? contained = null;
+        List<CodeableConcept>? statusReason = null;
+        CodeableConcept? medication = null;
+        Reference? medicationReference = null, subject = null;
+        Period? effectivePeriod = null;
+        List<Dosage>? dosage = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("medicationCodeableConcept"u8)) { medication = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("status"u8)) { status = String(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("subject"u8)) { subject = Reference(ref r); }
+            else if (name.SequenceEqual("effectiveDateTime"u8)) { effectiveDateTime = String(ref r); }
+            else if (name.SequenceEqual("effectivePeriod"u8)) { effectivePeriod = Period(ref r); }
+            else if (name.SequenceEqual("dateAsserted"u8)) { dateAsserted = String(ref r); }
+            else if (name.SequenceEqual("dosage"u8)) { dosage = List(ref r, Dosage); }
+            else if (name.SequenceEqual("medicationReference"u8)) { medicationReference = Reference(ref r); }
+            else if (name.SequenceEqual("statusReason"u8)) { statusReason = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("contained"u8)) { contained = List<Resource>(ref r, ReadResource); }
+            else { Other(ref r, name); }
+        }
+
+        return new MedicationStatement
+        {
+            Id = id,
+            Contained = contained,
+            Status = status,
+            StatusReason = statusReason,
+            MedicationCodeableConcept = medication,
+            MedicationReference = medicationReference,
+            Subject = subject,
+            EffectiveDateTime = effectiveDateTime,
+            EffectivePeriod = effectivePeriod,
+            DateAsserted = dateAsserted,
+            Dosage = dosage,
+        };
+    }
+
+    private static MedicationAdministration MedicationAdministration(ref Utf8JsonReader r)
+    {
+        string? id = null, status = null, effectiveDateTime = null;
+        List<Resource>? contained = null;
+        CodeableConcept? medication = null;
+        Reference? medicationReference = null, subject = null;
+        Period? effectivePeriod = null;
+        AdministrationDosage? dosage = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("medicationCodeableConcept"u8)) { medication = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("status"u8)) { status = String(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("subject"u8)) { subject = Reference(ref r); }
+            else if (name.SequenceEqual("effectiveDateTime"u8)) { effectiveDateTime = String(ref r); }
+            else if (name.SequenceEqual("effectivePeriod"u8)) { effectivePeriod = Period(ref r); }
+            else if (name.SequenceEqual("dosage"u8)) { dosage = AdministrationDosage(ref r); }
+            else if (name.SequenceEqual("medicationReference"u8)) { medicationReference = Reference(ref r); }
+            else if (name.SequenceEqual("contained"u8)) { contained = List<Resource>(ref r, ReadResource); }
+            else { Other(ref r, name); }
+        }
+
+        return new MedicationAdministration
+        {
+            Id = id,
+            Contained = contained,
+            Status = status,
+            MedicationCodeableConcept = medication,
+            MedicationReference = medicationReference,
+            Subject = subject,
+            EffectiveDateTime = effectiveDateTime,
+            EffectivePeriod = effectivePeriod,
+            Dosage = dosage,
+        };
+    }
+
+    private static AdministrationDosage? AdministrationDosage(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        string? text = null;
+        Quantity? dose = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else if (name.SequenceEqual("dose"u8)) { dose = Quantity(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new AdministrationDosage { Text = text, Dose = dose };
+    }
+
+    private static Patient Patient(ref Utf8JsonReader r)
+    {
+        string? id = null, gender = null, birthDate = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("gender"u8)) { gender = String(ref r); }
+            else if (name.SequenceEqual("birthDate"u8)) { birthDate = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        return new Patient { Id = id, Gender = gender, BirthDate = birthDate };
+    }
+
+    private static Condition Condition(ref Utf8JsonReader r)
+    {
+        string? id = null, onsetDateTime = null, abatementDateTime = null, recordedDate = null;
+        CodeableConcept? clinicalStatus = null, verificationStatus = null, code = null;
+        List<CodeableConcept>? category = null, bodySite = null;
+        Reference? subject = null;
+        Period? onsetPeriod = null;
+        List<ConditionStage>? stage = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("clinicalStatus"u8)) { clinicalStatus = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("verificationStatus"u8)) { verificationStatus = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("subject"u8)) { subject = Reference(ref r); }
+            else if (name.SequenceEqual("category"u8)) { category = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("onsetDateTime"u8)) { onsetDateTime = String(ref r); }
+            else if (name.SequenceEqual("recordedDate"u8)) { recordedDate = String(ref r); }
+            else if (name.SequenceEqual("bodySite"u8)) { bodySite = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("onsetPeriod"u8)) { onsetPeriod = Period(ref r); }
+            else if (name.SequenceEqual("abatementDateTime"u8)) { abatementDateTime = String(ref r); }
+            else if (name.SequenceEqual("stage"u8)) { stage = List(ref r, ConditionStage); }
+            else { Other(ref r, name); }
+        }
+
+        return new Condition
+        {
+            Id = id,
+            ClinicalStatus = clinicalStatus,
+            VerificationStatus = verificationStatus,
+            Category = category,
+            Code = code,
+            BodySite = bodySite,
+            Subject = subject,
+            OnsetDateTime = onsetDateTime,
+            OnsetPeriod = onsetPeriod,
+            AbatementDateTime = abatementDateTime,
+            RecordedDate = recordedDate,
+            Stage = stage,
+        };
+    }
+
+    private static ConditionStage ConditionStage(ref Utf8JsonReader r)
+    {
+        CodeableConcept? summary = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("summary"u8)) { summary = CodeableConcept(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new ConditionStage { Summary = summary };
+    }
+
+    private static Observation Observation(ref Utf8JsonReader r)
+    {
+        string? id = null, status = null, effectiveDateTime = null, issued = null, valueString = null;
+        List<CodeableConcept>? category = null, interpretation = null;
+        CodeableConcept? code = null, valueCodeableConcept = null;
+        Reference? subject = null;
+        Period? effectivePeriod = null;
+        Quantity? valueQuantity = null;
+        bool? valueBoolean = null;
+        List<ObservationReferenceRange>? referenceRange = null;
+        List<ObservationComponent>? component = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("valueQuantity"u8)) { valueQuantity = Quantity(ref r); }
+            else if (name.SequenceEqual("status"u8)) { status = String(ref r); }
+            else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
+            else if (name.SequenceEqual("subject"u8)) { subject = Reference(ref r); }
+            else if (name.SequenceEqual("effectiveDateTime"u8)) { effectiveDateTime = String(ref r); }
+            else if (name.SequenceEqual("category"u8)) { category = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("valueCodeableConcept"u8)) { valueCodeableConcept = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("referenceRange"u8)) { referenceRange = List(ref r, ObservationReferenceRange); }
+            else if (name.SequenceEqual("issued"u8)) { issued = String(ref r); }
+            else if (name.SequenceEqual("effectivePeriod"u8)) { effectivePeriod = Period(ref r); }
+            else if (name.SequenceEqual("valueString"u8)) { valueString = String(ref r); }
+            else if (name.SequenceEqual("valueBoolean"u8)) { valueBoolean = Bool(ref r); }
+            else if (name.SequenceEqual("interpretation"u8)) { interpretation = List(ref r, CodeableConcept); }
+            else if (name.SequenceEqual("component"u8)) { component = List(ref r, ObservationComponent); }
+            else { Other(ref r, name); }
+        }
+
+        return new Observation
+        {
+            Id = id,
+            Status = status,
+            Category = category,
+            Code = code,
+            Subject = subject,
+            EffectiveDateTime = effectiveDateTime,
+            EffectivePeriod = effectivePeriod,
+            Issued = issued,
+            ValueQuantity = valueQuantity,
+            ValueCodeableConcept = valueCodeableConcept,
+            ValueString = valueString,
+            ValueBoolean = valueBoolean,
+            Interpretation = interpretation,
+            ReferenceRange = referenceRange,
+            Component = component,
+        };
+    }
+
+    private static ObservationReferenceRange ObservationReferenceRange(ref Utf8JsonReader r)
+    {
+        Quantity? low = null, high = null;
+        string? text = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("low"u8)) { low = Quantity(ref r); }
+            else if (name.SequenceEqual("high"u8)) { high = Quantity(ref r); }
+            else if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new ObservationReferenceRange { Low = low, High = high, Text = text };
+    }
+
+    private static ObservationComponent ObservationComponent(ref Utf8JsonReader r)
+    {
+        CodeableConcept? code = null, valueCodeableConcept = null;
+        Quantity? valueQuantity = null;
+        string? valueString = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("valueQuantity"u8)) { valueQuantity = Quantity(ref r); }
+            else if (name.SequenceEqual("valueCodeableConcept"u8)) { valueCodeableConcept = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("valueString"u8)) { valueString = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new ObservationComponent { Code = code, ValueQuantity = valueQuantity, ValueCodeableConcept = valueCodeableConcept, ValueString = valueString };
+    }
+
+    // ---- datatypes -------------------------------------------------------------------------------------
+
+    private static Coding Coding(ref Utf8JsonReader r)
+    {
+        string? system = null, version = null, code = null, display = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("system"u8)) { system = String(ref r); }
+            else if (name.SequenceEqual("code"u8)) { code = String(ref r); }
+            else if (name.SequenceEqual("display"u8)) { display = String(ref r); }
+            else if (name.SequenceEqual("version"u8)) { version = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Coding { System = system, Version = version, Code = code, Display = display };
+    }
+
+    private static CodeableConcept? CodeableConcept(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        List<Coding>? coding = null;
+        string? text = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("coding"u8)) { coding = List(ref r, Coding); }
+            else if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new CodeableConcept { Coding = coding, Text = text };
+    }
+
+    /// <summary>As <see cref="ReferenceConverter"/>: neither reference nor display reads as absent.</summary>
+    private static Reference? Reference(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        string? reference = null, display = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("reference"u8)) { reference = String(ref r); }
+            else if (name.SequenceEqual("display"u8)) { display = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return reference is null && display is null ? null : new Reference { ReferenceValue = reference, Display = display };
+    }
+
+    private static Quantity? Quantity(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        decimal? value = null;
+        string? comparator = null, unit = null, system = null, code = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("value"u8)) { value = Decimal(ref r); }
+            else if (name.SequenceEqual("unit"u8)) { unit = String(ref r); }
+            else if (name.SequenceEqual("system"u8)) { system = String(ref r); }
+            else if (name.SequenceEqual("code"u8)) { code = String(ref r); }
+            else if (name.SequenceEqual("comparator"u8)) { comparator = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Quantity { Value = value, Comparator = comparator, Unit = unit, System = system, Code = code };
+    }
+
+    private static Period? Period(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        string? start = null, end = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("start"u8)) { start = String(ref r); }
+            else if (name.SequenceEqual("end"u8)) { end = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Period { Start = start, End = end };
+    }
+
+    private static Range? Range(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        Quantity? low = null, high = null;
+        string? text = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("low"u8)) { low = Quantity(ref r); }
+            else if (name.SequenceEqual("high"u8)) { high = Quantity(ref r); }
+            else if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Range { Low = low, High = high, Text = text };
+    }
+
+    private static Timing? Timing(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        TimingRepeat? repeat = null;
+        CodeableConcept? code = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("repeat"u8)) { repeat = TimingRepeat(ref r); }
+            else if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Timing { Repeat = repeat, Code = code };
+    }
+
+    private static TimingRepeat? TimingRepeat(ref Utf8JsonReader r)
+    {
+        if (!BeginObject(ref r))
+        {
+            return null;
+        }
+
+        Period? boundsPeriod = null;
+        int? count = null, frequency = null;
+        decimal? period = null;
+        string? periodUnit = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("frequency"u8)) { frequency = Int(ref r); }
+            else if (name.SequenceEqual("period"u8)) { period = Decimal(ref r); }
+            else if (name.SequenceEqual("periodUnit"u8)) { periodUnit = String(ref r); }
+            else if (name.SequenceEqual("count"u8)) { count = Int(ref r); }
+            else if (name.SequenceEqual("boundsPeriod"u8)) { boundsPeriod = Period(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new TimingRepeat { BoundsPeriod = boundsPeriod, Count = count, Frequency = frequency, Period = period, PeriodUnit = periodUnit };
+    }
+
+    private static DoseAndRate DoseAndRate(ref Utf8JsonReader r)
+    {
+        CodeableConcept? type = null;
+        Quantity? doseQuantity = null;
+        Range? doseRange = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("doseQuantity"u8)) { doseQuantity = Quantity(ref r); }
+            else if (name.SequenceEqual("type"u8)) { type = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("doseRange"u8)) { doseRange = Range(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new DoseAndRate { Type = type, DoseQuantity = doseQuantity, DoseRange = doseRange };
+    }
+
+    private static Dosage Dosage(ref Utf8JsonReader r)
+    {
+        int? sequence = null;
+        string? text = null;
+        Timing? timing = null;
+        CodeableConcept? route = null;
+        List<DoseAndRate>? doseAndRate = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else if (name.SequenceEqual("timing"u8)) { timing = Timing(ref r); }
+            else if (name.SequenceEqual("route"u8)) { route = CodeableConcept(ref r); }
+            else if (name.SequenceEqual("doseAndRate"u8)) { doseAndRate = List(ref r, DoseAndRate); }
+            else if (name.SequenceEqual("sequence"u8)) { sequence = Int(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Dosage { Sequence = sequence, Text = text, Timing = timing, Route = route, DoseAndRate = doseAndRate };
+    }
+
+    private static Annotation Annotation(ref Utf8JsonReader r)
+    {
+        string? text = null;
+        var any = false;
+        while (NextProperty(ref r))
+        {
+            any = true;
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("text"u8)) { text = String(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        NonEmpty(any);
+        return new Annotation { Text = text };
+    }
+}
+
+/// <summary>The one-pass reader is not sure of this input; read it with the checked reader instead.</summary>
+public sealed class FhirReadDeclinedException() : Exception("The one-pass FHIR reader declined this input");
