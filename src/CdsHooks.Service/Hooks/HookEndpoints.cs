@@ -79,14 +79,18 @@ public static class HookEndpoints
 
         if (Preconditions.NothingCanBeJudged(request, resolved, result.Cards.Count) is { } missing)
         {
-            HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, string.Join(",", data.Unavailable.Order()),
+            HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, HookLog.List(data.Unavailable),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
         }
 
         metrics.HookAnswered(service.Id, result.Elapsed.TotalMilliseconds);
-        HookLog.Answered(logger, service.Id, request.HookInstance, result.Cards.Count, string.Join(",", result.RulesFired),
-            string.Join(",", data.Unavailable.Order()), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            HookLog.Answered(logger, service.Id, request.HookInstance, result.Cards.Count, string.Join(',', result.RulesFired.AsSpan()),
+                HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
         return TypedResults.Ok(new CdsResponse { Cards = result.Cards });
     }
 
@@ -99,6 +103,9 @@ public static class HookEndpoints
 
 internal static partial class HookLog
 {
+    /// <summary>Data kinds for a log line, sorted; nothing to allocate in the usual case (all data present).</summary>
+    public static string List(IReadOnlySet<DataKind> kinds) => kinds.Count == 0 ? string.Empty : string.Join(",", kinds.Order());
+
     [LoggerMessage(1001, LogLevel.Information,
         "Hook answered: service {ServiceId}, hookInstance {HookInstance}, {CardCount} card(s), rules fired [{RulesFired}], data unavailable [{Unavailable}], evaluation {EvaluationMs:F2} ms, total {TotalMs:F2} ms")]
     public static partial void Answered(ILogger logger, string serviceId, string hookInstance, int cardCount, string rulesFired, string unavailable, double evaluationMs, double totalMs);
