@@ -24,7 +24,7 @@ public static class HookEndpoints
     /// → evaluate → cards. Nothing to say is 200 {"cards": []}; nothing can be judged (required data
     /// unobtainable, no card from the drafts alone) is 412 (<see cref="Preconditions"/>).
     /// </summary>
-    public static async Task<Results<Ok<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
+    public static async Task<Results<OkJson<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
         string id,
         HttpRequest http,
         CdsEngine engine,
@@ -91,7 +91,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return TypedResults.Ok(new CdsResponse { Cards = result.Cards });
+        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards });
     }
 
     internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
