@@ -91,7 +91,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards });
+        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
     }
 
     internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)

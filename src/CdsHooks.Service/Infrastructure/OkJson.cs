@@ -7,17 +7,25 @@ using Microsoft.Extensions.Options;
 namespace CdsHooks.Service.Infrastructure;
 
 /// <summary>
-/// 200 with a JSON body, the same bytes as <c>TypedResults.Ok</c> (the application's JSON options and
-/// source-generated metadata), written in one piece with a Content-Length. <c>Ok&lt;T&gt;</c> serializes
-/// asynchronously into the response pipe: resumable converters that check for a flush after every property
-/// and a chunked body. A hook answer is a few KB, so it is serialized synchronously into a pooled buffer and
-/// sent in one write, as the framework floor of the load test sends its fixed answer.
+/// 200 with a JSON body, the same bytes as <c>TypedResults.Ok</c>, written in one piece with a Content-Length.
+/// <c>Ok&lt;T&gt;</c> serializes asynchronously into the response pipe: resumable converters that check for a
+/// flush after every property, and a chunked body. A hook answer is a few KB, so it is serialized synchronously
+/// into a pooled buffer and sent in one write, as the framework floor of the load test sends its fixed answer.
+/// The metadata is the source-generated context's own (<see cref="CdsJsonContext"/>), whose options allow the
+/// generated fast path (<c>Ok&lt;T&gt;</c> goes through the application's options, whose encoder disables it);
+/// the writer takes the encoder and layout of the application's JSON options, so values are escaped as before.
+/// Property names are ASCII and need no escaping with either encoder.
 /// </summary>
 public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IContentTypeHttpResult
 {
     private static Serialization? s_cache;
+    private readonly JsonTypeInfo<TValue> _typeInfo;
 
-    internal OkJson(TValue value) => Value = value;
+    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo)
+    {
+        Value = value;
+        _typeInfo = typeInfo;
+    }
 
     public TValue Value { get; }
 
@@ -31,11 +39,11 @@ public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpR
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var (typeInfo, writerOptions) = Serializer(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        var writerOptions = WriterOptions(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         using var body = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(body, writerOptions))
         {
-            JsonSerializer.Serialize(writer, Value, typeInfo);
+            JsonSerializer.Serialize(writer, Value, _typeInfo);
         }
 
         var response = httpContext.Response;
@@ -52,14 +60,13 @@ public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpR
         }
     }
 
-    private static (JsonTypeInfo<TValue>, JsonWriterOptions) Serializer(JsonSerializerOptions options)
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options)
     {
         if (s_cache is { } cached && ReferenceEquals(cached.Options, options))
         {
-            return (cached.TypeInfo, cached.Writer);
+            return cached.Writer;
         }
 
-        var typeInfo = (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue));
         var writer = new JsonWriterOptions
         {
             Encoder = options.Encoder,
@@ -70,12 +77,12 @@ public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpR
             MaxDepth = options.MaxDepth,
             SkipValidation = true, // the serializer writes valid JSON; validation is for hand-written output
         };
-        s_cache = new Serialization(options, typeInfo, writer);
-        return (typeInfo, writer);
+        s_cache = new Serialization(options, writer);
+        return writer;
     }
 
     /// <summary>Per options instance (one per host): a reference, so that threads never see half of it.</summary>
-    private sealed record Serialization(JsonSerializerOptions Options, JsonTypeInfo<TValue> TypeInfo, JsonWriterOptions Writer);
+    private sealed record Serialization(JsonSerializerOptions Options, JsonWriterOptions Writer);
 }
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays from <see cref="ArrayPool{T}.Shared"/>; dispose to return them.</summary>
