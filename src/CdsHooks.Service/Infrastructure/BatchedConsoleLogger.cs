@@ -12,9 +12,10 @@ namespace CdsHooks.Service.Infrastructure;
 /// makes one write() system call per line: with a line per hook call (STYLE.md) that cost about 35 µs of CPU
 /// per small request under load, more than the whole rule evaluation, mostly in waking that thread and in
 /// lock hand-offs. Here a line is formatted on the calling thread exactly as before and queued without a
-/// lock; the writer wakes every <see cref="FlushInterval"/> (at once for Warning and above, or when
+/// lock; the writer wakes every <see cref="FlushInterval"/> (at once for Warning and above, or when half of
 /// <see cref="ConsoleLoggerOptions.MaxQueueLength"/> lines are waiting) and writes everything queued with
-/// one flush. Lines reach the console at most 50 ms later; disposal (host shutdown) writes what is left.
+/// one flush. Lines reach the console at most 50 ms later; disposal (host shutdown) writes what is left. A full
+/// queue follows <see cref="ConsoleLoggerOptions.QueueFullMode"/> like the built-in logger (wait, or drop).
 /// </summary>
 [ProviderAlias("Console")]
 internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExternalScope
@@ -32,6 +33,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
     private int _queued;
     private int _maxQueued;
     private LogLevel _errorThreshold;
+    private bool _dropWhenFull;
 
     public BatchedConsoleLoggerProvider(IOptionsMonitor<ConsoleLoggerOptions> options, IEnumerable<ConsoleFormatter> formatters)
         : this(options, formatters, Console.OpenStandardOutput(), Console.OpenStandardError())
@@ -72,8 +74,24 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
             return;
         }
 
+        if (Volatile.Read(ref _queued) >= _maxQueued)
+        {
+            // Full (the console cannot keep up): as the built-in logger, drop the line or hold the caller.
+            _wake.Set();
+            if (_dropWhenFull)
+            {
+                return;
+            }
+
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _queued) >= _maxQueued && !_stopping)
+            {
+                spin.SpinOnce();
+            }
+        }
+
         _queue.Enqueue((text, toError));
-        if (Interlocked.Increment(ref _queued) >= _maxQueued || level >= LogLevel.Warning)
+        if (Interlocked.Increment(ref _queued) * 2 >= _maxQueued || level >= LogLevel.Warning)
         {
             _wake.Set();
         }
@@ -108,6 +126,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
             : _formatters[ConsoleFormatterNames.Simple];
         _maxQueued = Math.Max(1, options.MaxQueueLength);
         _errorThreshold = options.LogToStandardErrorThreshold;
+        _dropWhenFull = options.QueueFullMode == ConsoleLoggerQueueFullMode.DropWrite;
     }
 
     private void WriteLoop()
