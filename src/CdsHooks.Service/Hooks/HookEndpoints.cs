@@ -24,7 +24,7 @@ public static class HookEndpoints
     /// → evaluate → cards. Nothing to say is 200 {"cards": []}; nothing can be judged (required data
     /// unobtainable, no card from the drafts alone) is 412 (<see cref="Preconditions"/>).
     /// </summary>
-    public static async Task<Results<Ok<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
+    public static async Task<Results<OkJson<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
         string id,
         HttpRequest http,
         CdsEngine engine,
@@ -79,15 +79,19 @@ public static class HookEndpoints
 
         if (Preconditions.NothingCanBeJudged(request, resolved, result.Cards.Count) is { } missing)
         {
-            HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, string.Join(",", data.Unavailable.Order()),
+            HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, HookLog.List(data.Unavailable),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
         }
 
         metrics.HookAnswered(service.Id, result.Elapsed.TotalMilliseconds);
-        HookLog.Answered(logger, service.Id, request.HookInstance, result.Cards.Count, string.Join(",", result.RulesFired),
-            string.Join(",", data.Unavailable.Order()), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return TypedResults.Ok(new CdsResponse { Cards = result.Cards });
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            HookLog.Answered(logger, service.Id, request.HookInstance, result.Cards.Count, string.Join(',', result.RulesFired.AsSpan()),
+                HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
     }
 
     internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
@@ -99,6 +103,9 @@ public static class HookEndpoints
 
 internal static partial class HookLog
 {
+    /// <summary>Data kinds for a log line, sorted; nothing to allocate in the usual case (all data present).</summary>
+    public static string List(IReadOnlySet<DataKind> kinds) => kinds.Count == 0 ? string.Empty : string.Join(",", kinds.Order());
+
     [LoggerMessage(1001, LogLevel.Information,
         "Hook answered: service {ServiceId}, hookInstance {HookInstance}, {CardCount} card(s), rules fired [{RulesFired}], data unavailable [{Unavailable}], evaluation {EvaluationMs:F2} ms, total {TotalMs:F2} ms")]
     public static partial void Answered(ILogger logger, string serviceId, string hookInstance, int cardCount, string rulesFired, string unavailable, double evaluationMs, double totalMs);

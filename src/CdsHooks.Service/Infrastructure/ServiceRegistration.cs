@@ -30,6 +30,7 @@ public static class ServiceRegistration
                 ? options.FeedbackDatabase
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
         builder.AddFhirAccess();
+        builder.Logging.UseBatchedConsole(); // a line per hook call without a write() and a thread wake-up per line
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddMetrics();
 

@@ -39,9 +39,14 @@ public sealed class PrefetchResolver(
     public async Task<ResolvedData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
     {
         var server = UsableServer(request, out var serverProblem);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Value.TimeoutMs);
-        var access = new Access(request, server, serverProblem, deadline.Token, cancellationToken);
+
+        // The deadline is a timer: armed only when some key may be read from the server (a complete
+        // prefetch, the usual case, needs none).
+        using var deadline = server is not null && Keys.Any(k => MayFetch(request.Prefetch.GetValueOrDefault(k.Key)))
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : null;
+        deadline?.CancelAfter(options.Value.TimeoutMs);
+        var access = new Access(request, server, serverProblem, deadline?.Token ?? cancellationToken, cancellationToken);
 
         var tasks = Keys.Select(k => ResolveKeyAsync(access, k.Key)).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -72,6 +77,16 @@ public sealed class PrefetchResolver(
         };
         return new ResolvedData(data, problems);
     }
+
+    /// <summary>Whether <see cref="ResolveKeyAsync"/> may read this key from the FHIR server: it is absent, the
+    /// client reported an error, or it is a searchset with a next page.</summary>
+    private static bool MayFetch(PrefetchValue? value) => value switch
+    {
+        PrefetchValue.NoData => false,
+        PrefetchValue.Data { Resource: Bundle { NextLink: not null } } => true,
+        PrefetchValue.Data => false,
+        _ => true,
+    };
 
     private Uri? UsableServer(HookRequest request, out string problem)
     {

@@ -62,6 +62,27 @@ public sealed class HookEndpointTests
     }
 
     [Fact]
+    public async Task Post_Answer_IsJsonWithContentLengthAndCorsHeaders()
+    {
+        using var factory = new CdsServiceFactory();
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, SignUrl)
+        {
+            Content = new StringContent(FixtureBody("r01-tdm1-letrozole-rxnorm-ingredient-sign"), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", "https://sandbox.cds-hooks.org");
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.NotEmpty(JsonNode.Parse(body)!["cards"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Options_Preflight_AllowsAuthorizationAndContentTypeWithoutToken()
     {
         using var factory = new CdsServiceFactory();

@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>
+/// 200 with a JSON body, the same bytes as <c>TypedResults.Ok</c>, written in one piece with a Content-Length.
+/// <c>Ok&lt;T&gt;</c> serializes asynchronously into the response pipe: resumable converters that check for a
+/// flush after every property, and a chunked body. A hook answer is a few KB, so it is serialized synchronously
+/// into a pooled buffer and sent in one write, as the framework floor of the load test sends its fixed answer.
+/// The metadata is the source-generated context's own (<see cref="CdsJsonContext"/>), whose options allow the
+/// generated fast path (<c>Ok&lt;T&gt;</c> goes through the application's options, whose encoder disables it);
+/// the writer takes the encoder and layout of the application's JSON options, so values are escaped as before.
+/// Property names are ASCII and need no escaping with either encoder.
+/// </summary>
+public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IContentTypeHttpResult
+{
+    private static Serialization? s_cache;
+    private readonly JsonTypeInfo<TValue> _typeInfo;
+
+    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo)
+    {
+        Value = value;
+        _typeInfo = typeInfo;
+    }
+
+    public TValue Value { get; }
+
+    object? IValueHttpResult.Value => Value;
+
+    public int StatusCode => StatusCodes.Status200OK;
+
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+
+    public string ContentType => "application/json; charset=utf-8";
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var writerOptions = WriterOptions(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        using var body = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(body, writerOptions))
+        {
+            JsonSerializer.Serialize(writer, Value, _typeInfo);
+        }
+
+        var response = httpContext.Response;
+        response.StatusCode = StatusCode;
+        response.ContentType = ContentType;
+        response.ContentLength = body.WrittenCount;
+        try
+        {
+            await response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away (as WriteAsJsonAsync does): nobody reads the answer.
+        }
+    }
+
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options)
+    {
+        if (s_cache is { } cached && ReferenceEquals(cached.Options, options))
+        {
+            return cached.Writer;
+        }
+
+        var writer = new JsonWriterOptions
+        {
+            Encoder = options.Encoder,
+            Indented = options.WriteIndented,
+            IndentCharacter = options.IndentCharacter,
+            IndentSize = options.IndentSize,
+            NewLine = options.NewLine,
+            MaxDepth = options.MaxDepth,
+            SkipValidation = true, // the serializer writes valid JSON; validation is for hand-written output
+        };
+        s_cache = new Serialization(options, writer);
+        return writer;
+    }
+
+    /// <summary>Per options instance (one per host): a reference, so that threads never see half of it.</summary>
+    private sealed record Serialization(JsonSerializerOptions Options, JsonWriterOptions Writer);
+}
+
+/// <summary>An <see cref="IBufferWriter{T}"/> over arrays from <see cref="ArrayPool{T}.Shared"/>; dispose to return them.</summary>
+internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+    public int WrittenCount { get; private set; }
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
+
+    public void Advance(int count) => WrittenCount += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsMemory(WrittenCount);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsSpan(WrittenCount);
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Reserve(int sizeHint)
+    {
+        if (_buffer.Length - WrittenCount >= Math.Max(sizeHint, 1))
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, WrittenCount + Math.Max(sizeHint, 1)));
+        _buffer.AsSpan(0, WrittenCount).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+}
