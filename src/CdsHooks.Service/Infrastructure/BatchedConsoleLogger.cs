@@ -178,6 +178,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
         }
         catch (IOException)
         {
+            // As in Write: a console that has gone away loses its lines, it never fails the service.
         }
     }
 }
