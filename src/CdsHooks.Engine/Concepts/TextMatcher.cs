@@ -48,8 +48,9 @@ internal sealed class TextMatcher
     private const int CacheableLength = 200;
 
     /// <summary>Concepts named in <paramref name="text"/>; <paramref name="ambiguity"/> says why a
-    /// match was refused (a look-alike word left over next to a shorter name).</summary>
-    public IReadOnlyList<DrugConcept> Match(string text, out string? ambiguity)
+    /// match was refused (a look-alike word left over next to a shorter name). The array may be the
+    /// cached one, shared by every caller: read it, never write to it.</summary>
+    public DrugConcept[] Match(string text, out string? ambiguity)
     {
         if (_cache.TryGetValue(text, out var hit))
         {

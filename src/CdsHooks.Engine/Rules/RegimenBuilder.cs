@@ -14,9 +14,7 @@ internal static class RegimenBuilder
 {
     public static Regimen Build(EvaluationInput input, ConceptMap map, EngineOptions options, DateTimeOffset now)
     {
-        var medications = MedicationResolver.Index(
-            (input.DraftOrders.Entry ?? []).Select(e => (e.FullUrl, e.Resource))
-            .Concat(input.Data.Medications.Select(m => ((string?)null, (Resource?)m))));
+        var medications = MedicationResolver.Index(input.DraftOrders, input.Data.Medications);
 
         var items = ImmutableArray.CreateBuilder<RegimenItem>();
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
