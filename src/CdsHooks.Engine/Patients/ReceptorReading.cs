@@ -67,7 +67,7 @@ internal static partial class ReceptorReading
     /// <summary>The result of one Observation, or null when it is not a receptor result or cannot be read.</summary>
     public static ReceptorResult? Read(Observation observation)
     {
-        var code = ClinicalRecords.Codes(observation.Code, CodeSystems.Loinc).FirstOrDefault(Tests.ContainsKey);
+        var code = ClinicalRecords.FirstCode(observation.Code, CodeSystems.Loinc, Tests);
         if (code is null || ClinicalRecords.IsVoid(observation))
         {
             return null;
