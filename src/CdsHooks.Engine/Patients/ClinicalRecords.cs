@@ -10,13 +10,10 @@ internal static class ClinicalRecords
 {
     /// <summary>ICD-10-CM codes are compared without the dot: EHRs send both "C79.51" and "C7951".
     /// Otherwise exact (FHIR codes are case-sensitive), like every other code in the engine.</summary>
-    public static IEnumerable<string> IcdCodes(CodeableConcept? concept) =>
-        Codes(concept, CodeSystems.Icd10Cm).Select(c => c.Replace(".", string.Empty, StringComparison.Ordinal));
+    public static SystemCodes IcdCodes(CodeableConcept? concept) => new(concept, CodeSystems.Icd10Cm, withoutDots: true);
 
-    public static IEnumerable<string> Codes(CodeableConcept? concept, string system) =>
-        (concept?.Coding ?? [])
-            .Where(c => c.Code is not null && CodeSystems.Is(c.System, system))
-            .Select(c => c.Code!.Trim());
+    /// <summary>The codes of <paramref name="system"/> in the concept, trimmed.</summary>
+    public static SystemCodes Codes(CodeableConcept? concept, string system) => new(concept, system, withoutDots: false);
 
     /// <summary>The first code of <paramref name="system"/> (trimmed) that is a key of <paramref name="known"/>.
     /// The same codes as <see cref="Codes"/>, read without LINQ: it runs for every observation.</summary>
@@ -35,10 +32,26 @@ internal static class ClinicalRecords
     }
 
     /// <summary>The words a concept carries: its text and the displays of its codings.</summary>
-    public static IEnumerable<string> Words(CodeableConcept? concept) =>
-        new[] { concept?.Text }.Concat((concept?.Coding ?? []).Select(c => c.Display))
-            .Where(w => !string.IsNullOrWhiteSpace(w))
-            .Select(w => w!.Trim());
+    public static List<string> Words(CodeableConcept? concept)
+    {
+        var words = new List<string>();
+        Add(concept?.Text);
+        var codings = concept?.Coding ?? [];
+        for (var i = 0; i < codings.Count; i++)
+        {
+            Add(codings[i].Display);
+        }
+
+        return words;
+
+        void Add(string? word)
+        {
+            if (!string.IsNullOrWhiteSpace(word))
+            {
+                words.Add(word.Trim());
+            }
+        }
+    }
 
     /// <summary>FHIR R4 Condition.verificationStatus: a refuted or mistaken diagnosis is not a diagnosis.</summary>
     public static bool IsVoid(Condition condition) =>
