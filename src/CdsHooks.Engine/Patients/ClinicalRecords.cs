@@ -68,11 +68,11 @@ internal static class ClinicalRecords
 
     /// <summary>When a condition began: onset, else the date it was recorded.</summary>
     public static DateTimeOffset? When(Condition condition) =>
-        FhirDate.Parse(condition.OnsetDateTime ?? condition.OnsetPeriod?.Start ?? condition.RecordedDate);
+        FhirDates.Parse(condition.OnsetDateTime ?? condition.OnsetPeriod?.Start ?? condition.RecordedDate);
 
     /// <summary>When a result applies: the clinically relevant time, else the time it was issued.</summary>
     public static DateTimeOffset? When(Observation observation) =>
-        FhirDate.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+        FhirDates.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
 
     public static string Day(DateTimeOffset? date) =>
         date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date not recorded";
