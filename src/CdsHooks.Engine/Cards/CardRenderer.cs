@@ -16,6 +16,7 @@ internal sealed class CardRenderer
 {
     private readonly KnowledgeBase _knowledge;
     private readonly Func<string, Finding, bool, string> _fill;
+    private readonly FrozenDictionary<string, NewOrder> _orders;
 
     /// <summary>Every rule's texts cut at their placeholders, by template text.</summary>
     private readonly FrozenDictionary<string, CardTemplate> _templates;
@@ -28,6 +29,7 @@ internal sealed class CardRenderer
     {
         _knowledge = knowledge;
         _fill = Fill;
+        _orders = SuggestionBuilder.NewOrders(knowledge);
         _templates = knowledge.Rules
             .SelectMany(r => r.Suggestions.Select(s => s.Label).Append(r.SummaryTemplate).Append(r.DetailTemplate))
             .Distinct(StringComparer.Ordinal)
@@ -41,7 +43,7 @@ internal sealed class CardRenderer
         List<Suggestion>? suggestions = null;
         foreach (var definition in rule.Suggestions)
         {
-            if (SuggestionBuilder.Build(definition, finding, input, _knowledge, _fill) is { } suggestion)
+            if (SuggestionBuilder.Build(definition, finding, input, _orders, _fill) is { } suggestion)
             {
                 (suggestions ??= []).Add(suggestion);
             }
