@@ -17,7 +17,9 @@ internal static class RegimenBuilder
     {
         var medications = MedicationResolver.Index(input.DraftOrders, input.Data.Medications);
 
-        var items = ImmutableArray.CreateBuilder<RegimenItem>();
+        var data = input.Data;
+        var items = ImmutableArray.CreateBuilder<RegimenItem>( // room for every resource: no regrowth on a long history
+            (input.DraftOrders.Entry?.Count ?? 0) + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
         var draftIds = new HashSet<string>(StringComparer.Ordinal);
         var selections = input.Selections.ToHashSet(StringComparer.Ordinal);
@@ -96,7 +98,7 @@ internal static class RegimenBuilder
             AddHistory(administration, "MedicationAdministration", origin, when, FhirDates.Parse(administration.EffectivePeriod?.End) ?? when);
         }
 
-        return new Regimen(items.ToImmutable(), unidentified.ToImmutable());
+        return new Regimen(items.Count == items.Capacity ? items.MoveToImmutable() : items.ToImmutable(), unidentified.ToImmutable());
 
         void AddHistory(Resource resource, string type, Origin? origin, DateTimeOffset? start, DateTimeOffset? end)
         {
