@@ -92,7 +92,13 @@ internal static class LineOfTherapy
     private static List<Her2Regimen> Group(IEnumerable<RegimenItem> items)
     {
         var regimens = new List<Her2Regimen>();
-        foreach (var item in items.OrderBy(i => i.Start))
+        var sorted = items.ToList();
+        if (!InStartOrder(sorted))
+        {
+            sorted = [.. sorted.OrderBy(i => i.Start)];
+        }
+
+        foreach (var item in sorted)
         {
             var start = ClinicalRecords.DateOf(item.Start!.Value);
             var last = regimens.Count == 0 ? null : regimens[^1];
@@ -109,6 +115,21 @@ internal static class LineOfTherapy
         }
 
         return regimens;
+    }
+
+    /// <summary>Whether the items are already oldest first (the history usually is), so that the stable
+    /// sort above would leave them as they are.</summary>
+    private static bool InStartOrder(List<RegimenItem> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (items[i].Start is not { } start || items[i - 1].Start is not { } previous || start < previous)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Early relapse after (neo)adjuvant HER2 therapy, or why it cannot be decided.</summary>
