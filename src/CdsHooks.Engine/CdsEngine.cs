@@ -60,9 +60,9 @@ public sealed class CdsEngine
         var fired = ImmutableArray.CreateBuilder<string>();
         var failures = ImmutableArray.CreateBuilder<RuleFailure>();
 
-        var unidentified = regimen.Unidentified.Where(u => u.IsFocus).ToList();
-        if (unidentified.Count > 0)
+        if (regimen.Unidentified.Any(u => u.IsFocus))
         {
+            var unidentified = regimen.Unidentified.Where(u => u.IsFocus).ToList();
             cards.Add(_renderer.RenderUnidentified(unidentified)); // one card for all: never the same message twice
             fired.Add("drug-identity");
         }

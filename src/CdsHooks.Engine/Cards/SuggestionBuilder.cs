@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
@@ -12,8 +14,12 @@ namespace CdsHooks.Engine.Cards;
 /// </summary>
 internal static class SuggestionBuilder
 {
+    /// <summary>What each order template creates, built once per knowledge load (see <see cref="NewOrder"/>).</summary>
+    public static FrozenDictionary<string, NewOrder> NewOrders(KnowledgeBase knowledge) =>
+        knowledge.OrderTemplates.ToFrozenDictionary(t => t.Key, t => NewOrder.From(t.Value), StringComparer.Ordinal);
+
     public static Suggestion? Build(
-        SuggestionDefinition definition, Finding finding, EvaluationInput input, KnowledgeBase knowledge,
+        SuggestionDefinition definition, Finding finding, EvaluationInput input, IReadOnlyDictionary<string, NewOrder> orders,
         Func<string, Finding, bool, string> fill)
     {
         var actions = new List<CdsAction>();
@@ -37,16 +43,8 @@ internal static class SuggestionBuilder
         }
 
         var model = drafts.Select(d => d.Resource).OfType<MedicationRequest>().FirstOrDefault();
-        foreach (var templateId in definition.With.Concat(definition.Add))
-        {
-            var template = knowledge.OrderTemplates[templateId];
-            actions.Add(new CdsAction
-            {
-                Type = "create",
-                Description = $"Order {template.Text}: {template.DosageText}",
-                Resource = Create(template, model, input.PatientId),
-            });
-        }
+        Create(definition.With);
+        Create(definition.Add);
 
         return new Suggestion
         {
@@ -55,24 +53,36 @@ internal static class SuggestionBuilder
             IsRecommended = definition.Recommended ? true : null,
             Actions = actions,
         };
+
+        void Create(ImmutableArray<string> templateIds)
+        {
+            foreach (var templateId in templateIds)
+            {
+                var order = orders[templateId];
+                actions.Add(new CdsAction { Type = "create", Description = order.Description, Resource = order.Create(model, input.PatientId) });
+            }
+        }
     }
 
-    private static MedicationRequest Create(OrderTemplate template, MedicationRequest? replaced, string patientId)
+}
+
+/// <summary>
+/// What an order template creates: the drug and the dosage of the new draft MedicationRequest and the
+/// action's description, which depend only on the template. Built once per knowledge load; the FHIR
+/// records are immutable, so every card that suggests the order shares them.
+/// </summary>
+internal sealed record NewOrder(string Description, CodeableConcept Medication, IReadOnlyList<Dosage> DosageInstruction)
+{
+    public static NewOrder From(OrderTemplate template)
     {
         var (period, unit) = template.EveryWeeks is { } w ? (w, "wk") : template.EveryDays is { } d ? (d, "d") : (0, null);
-        return new MedicationRequest
-        {
-            Status = "draft",
-            Intent = "order",
-            MedicationCodeableConcept = new CodeableConcept
+        return new NewOrder(
+            $"Order {template.Text}: {template.DosageText}",
+            new CodeableConcept
             {
                 Coding = [new Coding { System = CodeSystems.RxNorm, Code = template.RxNormCode, Display = template.RxNormDisplay }],
                 Text = template.Text,
             },
-            Subject = replaced?.Subject ?? new Reference { ReferenceValue = "Patient/" + patientId },
-            Encounter = replaced?.Encounter,
-            Requester = replaced?.Requester,
-            DosageInstruction =
             [
                 new Dosage
                 {
@@ -83,7 +93,18 @@ internal static class SuggestionBuilder
                         ? [new DoseAndRate { DoseQuantity = new Quantity { Value = value, Unit = doseUnit, System = CodeSystems.Ucum, Code = doseUnit } }]
                         : null,
                 },
-            ],
-        };
+            ]);
     }
+
+    /// <summary>The new draft for the patient, in the encounter and for the requester of the order it replaces.</summary>
+    public MedicationRequest Create(MedicationRequest? replaced, string patientId) => new()
+    {
+        Status = "draft",
+        Intent = "order",
+        MedicationCodeableConcept = Medication,
+        Subject = replaced?.Subject ?? new Reference { ReferenceValue = "Patient/" + patientId },
+        Encounter = replaced?.Encounter,
+        Requester = replaced?.Requester,
+        DosageInstruction = DosageInstruction,
+    };
 }

@@ -19,7 +19,9 @@ public sealed record MedicationIdentity(ImmutableArray<ConceptMatch> Matches, st
 /// </summary>
 public sealed class ConceptMap
 {
-    private readonly FrozenDictionary<(string System, string Code), (DrugConcept Concept, string Verification)> _byCode;
+    private static readonly string AtcSystem = CodeSystems.Normalize(CodeSystems.Atc);
+
+    private readonly FrozenDictionary<(string System, string Code), CodeHit> _byCode;
     private readonly TextMatcher _text;
     private readonly ImmutableArray<LookAlikeGuard> _guards;
 
@@ -32,7 +34,7 @@ public sealed class ConceptMap
     {
         Concepts = concepts;
         Classes = classes;
-        _byCode = byCode;
+        _byCode = byCode.ToFrozenDictionary(e => e.Key, e => CodeHit.Of(e.Key.System, e.Key.Code, e.Value.Concept, e.Value.Verification));
         _text = text;
         _guards = guards;
     }
@@ -48,32 +50,24 @@ public sealed class ConceptMap
             return MedicationIdentity.Unknown;
         }
 
-        var matches = ImmutableArray.CreateBuilder<ConceptMatch>();
-        foreach (var coding in medication.Coding ?? [])
+        var codings = medication.Coding ?? [];
+        var (matches, identity) = MatchCodes(codings);
+
+        // The displays of the codings, then the text (whatever is not blank).
+        string? problem = null;
+        for (var i = 0; i <= codings.Count; i++)
         {
-            if (coding.Code is null)
+            var text = i < codings.Count ? codings[i].Display : medication.Text;
+            if (string.IsNullOrWhiteSpace(text))
             {
                 continue;
             }
 
-            var system = CodeSystems.Normalize(coding.System);
-            if (_byCode.TryGetValue((system, coding.Code), out var hit) && !matches.Any(m => m.Concept == hit.Concept))
-            {
-                var kind = system == CodeSystems.Normalize(CodeSystems.Atc) ? MatchKind.Atc : MatchKind.RxNorm;
-                matches.Add(new ConceptMatch(hit.Concept, kind, $"{kind} {coding.Code}", hit.Verification));
-            }
-        }
-
-        string? problem = null;
-        var texts = (medication.Coding ?? []).Select(c => c.Display).Append(medication.Text)
-            .Where(t => !string.IsNullOrWhiteSpace(t)).Cast<string>();
-        foreach (var text in texts)
-        {
             var named = _text.Match(text, out var ambiguity);
             problem ??= ambiguity;
             foreach (var concept in named)
             {
-                if (matches.Count > 0 && !matches.Any(m => m.Concept == concept) && AreLookAlikes(concept, matches))
+                if (!matches.IsEmpty && !Names(matches, concept) && AreLookAlikes(concept, matches))
                 {
                     return new MedicationIdentity([],
                         $"the code identifies {string.Join(", ", matches.Select(m => m.Concept.Display))} but the text " +
@@ -81,25 +75,77 @@ public sealed class ConceptMap
                 }
             }
 
-            if (matches.Count == 0)
+            if (matches.IsEmpty)
             {
-                foreach (var concept in named.Where(c => !matches.Any(m => m.Concept == c)))
+                foreach (var concept in named)
                 {
-                    matches.Add(new ConceptMatch(concept, MatchKind.Text, $"text \"{text}\"", "text"));
+                    if (!Names(matches, concept))
+                    {
+                        matches = matches.Add(new ConceptMatch(concept, MatchKind.Text, $"text \"{text}\"", "text"));
+                    }
                 }
             }
         }
 
-        if (matches.Count > 0 && problem is not null && matches.All(m => m.Kind != MatchKind.Text))
+        // An ambiguous display beside a match changes nothing: only an unrecognised drug says why.
+        if (matches.IsEmpty)
         {
-            problem = null; // a code identified the drug; an ambiguous display beside it changes nothing
+            return problem is null ? MedicationIdentity.Unknown : new MedicationIdentity([], problem);
         }
 
-        return new MedicationIdentity(matches.ToImmutable(), matches.Count == 0 ? problem : null);
+        return identity ?? new MedicationIdentity(matches, null);
     }
 
-    private bool AreLookAlikes(DrugConcept textConcept, IEnumerable<ConceptMatch> codeMatches) =>
+    /// <summary>The drugs the codes name, and their precomputed identity when one code names one drug
+    /// (nearly every medication: no allocation for it).</summary>
+    private (ImmutableArray<ConceptMatch> Matches, MedicationIdentity? Single) MatchCodes(IReadOnlyList<Coding> codings)
+    {
+        ImmutableArray<ConceptMatch> matches = [];
+        MedicationIdentity? single = null;
+        for (var i = 0; i < codings.Count; i++) // by index: no boxed enumerator per medication
+        {
+            var coding = codings[i];
+            if (coding.Code is null ||
+                !_byCode.TryGetValue((CodeSystems.Normalize(coding.System), coding.Code), out var hit) ||
+                Names(matches, hit.Match.Concept))
+            {
+                continue;
+            }
+
+            single = matches.IsEmpty ? hit.Identity : null;
+            matches = matches.IsEmpty ? hit.Identity.Matches : matches.Add(hit.Match);
+        }
+
+        return (matches, single);
+    }
+
+    private static bool Names(ImmutableArray<ConceptMatch> matches, DrugConcept concept)
+    {
+        foreach (var match in matches)
+        {
+            if (match.Concept == concept)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool AreLookAlikes(DrugConcept textConcept, ImmutableArray<ConceptMatch> codeMatches) =>
         codeMatches.Any(m => !m.Concept.AllConceptIds.Contains(textConcept.Id) &&
                              !textConcept.AllConceptIds.Contains(m.Concept.Id) &&
                              _guards.Any(g => g.ConceptIds.Contains(m.Concept.Id) || g.ConceptIds.Contains(textConcept.Id)));
+
+    /// <summary>What a known (system, code) means, built once at load: the match and the identity of
+    /// an order that carries only this code.</summary>
+    private sealed record CodeHit(ConceptMatch Match, MedicationIdentity Identity)
+    {
+        public static CodeHit Of(string system, string code, DrugConcept concept, string verification)
+        {
+            var kind = system == AtcSystem ? MatchKind.Atc : MatchKind.RxNorm;
+            var match = new ConceptMatch(concept, kind, $"{kind} {code}", verification);
+            return new CodeHit(match, new MedicationIdentity([match], null));
+        }
+    }
 }

@@ -20,7 +20,7 @@ internal static class MedicationResolver
         Medication? medication = null;
         if (reference is { Length: > 1 } && reference[0] == '#')
         {
-            medication = use.Contained?.OfType<Medication>().FirstOrDefault(m => m.Id == reference[1..]);
+            medication = Contained(use, reference.AsSpan(1));
         }
         else if (reference is not null)
         {
@@ -56,23 +56,58 @@ internal static class MedicationResolver
         var index = new Dictionary<string, Medication>(StringComparer.Ordinal);
         foreach (var (fullUrl, resource) in entries)
         {
-            if (resource is not Medication medication)
-            {
-                continue;
-            }
-
-            if (medication.Id is not null)
-            {
-                index.TryAdd("Medication/" + medication.Id, medication);
-            }
-
-            if (fullUrl is not null)
-            {
-                index.TryAdd(fullUrl, medication);
-            }
+            Add(index, fullUrl, resource);
         }
 
         return index;
+    }
+
+    /// <summary>The same index for one hook call: draftOrders entries first, then the prefetched Medications.</summary>
+    public static Dictionary<string, Medication> Index(Bundle draftOrders, IReadOnlyList<Medication> others)
+    {
+        var index = new Dictionary<string, Medication>(StringComparer.Ordinal);
+        foreach (var entry in draftOrders.Entry ?? [])
+        {
+            Add(index, entry.FullUrl, entry.Resource);
+        }
+
+        foreach (var medication in others)
+        {
+            Add(index, null, medication);
+        }
+
+        return index;
+    }
+
+    private static void Add(Dictionary<string, Medication> index, string? fullUrl, Resource? resource)
+    {
+        if (resource is not Medication medication)
+        {
+            return;
+        }
+
+        if (medication.Id is not null)
+        {
+            index.TryAdd("Medication/" + medication.Id, medication);
+        }
+
+        if (fullUrl is not null)
+        {
+            index.TryAdd(fullUrl, medication);
+        }
+    }
+
+    private static Medication? Contained(IMedicationUse use, ReadOnlySpan<char> id)
+    {
+        foreach (var resource in use.Contained ?? [])
+        {
+            if (resource is Medication medication && id.SequenceEqual(medication.Id))
+            {
+                return medication;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"https://ehr/fhir/Medication/123/_history/2" → "Medication/123".</summary>

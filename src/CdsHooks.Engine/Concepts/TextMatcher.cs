@@ -47,9 +47,14 @@ internal sealed class TextMatcher
     private const int CacheLimit = 4096;
     private const int CacheableLength = 200;
 
+    /// <summary>Entries added so far. ConcurrentDictionary.Count takes every lock of the dictionary, and once
+    /// the cache is full every new text would ask it: a counter of our own costs nothing.</summary>
+    private int _cached;
+
     /// <summary>Concepts named in <paramref name="text"/>; <paramref name="ambiguity"/> says why a
-    /// match was refused (a look-alike word left over next to a shorter name).</summary>
-    public IReadOnlyList<DrugConcept> Match(string text, out string? ambiguity)
+    /// match was refused (a look-alike word left over next to a shorter name). The array may be the
+    /// cached one, shared by every caller: read it, never write to it.</summary>
+    public DrugConcept[] Match(string text, out string? ambiguity)
     {
         if (_cache.TryGetValue(text, out var hit))
         {
@@ -58,9 +63,9 @@ internal sealed class TextMatcher
         }
 
         var found = MatchUncached(text, out ambiguity);
-        if (text.Length <= CacheableLength && _cache.Count < CacheLimit)
+        if (text.Length <= CacheableLength && Volatile.Read(ref _cached) < CacheLimit && _cache.TryAdd(text, (found, ambiguity)))
         {
-            _cache.TryAdd(text, (found, ambiguity));
+            Interlocked.Increment(ref _cached);
         }
 
         return found;

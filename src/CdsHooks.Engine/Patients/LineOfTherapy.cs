@@ -31,9 +31,12 @@ internal static class LineOfTherapy
                 return new(Line.Unknown, "line of therapy unknown: " + facts.Metastatic.Text);
         }
 
-        if (History.Any(k => !data.IsAvailable(k)))
+        foreach (var kind in History)
         {
-            return new(Line.Unknown, "line of therapy unknown: the medication history could not be obtained");
+            if (!data.IsAvailable(kind))
+            {
+                return new(Line.Unknown, "line of therapy unknown: the medication history could not be obtained");
+            }
         }
 
         var her2 = regimen.Items.Where(i => i.Origin != Origin.Draft && i.ClassIds.Contains(Her2Class)).ToList();
@@ -89,11 +92,17 @@ internal static class LineOfTherapy
     private static List<Her2Regimen> Group(IEnumerable<RegimenItem> items)
     {
         var regimens = new List<Her2Regimen>();
-        foreach (var item in items.OrderBy(i => i.Start))
+        var sorted = items.ToList();
+        if (!InStartOrder(sorted))
+        {
+            sorted = [.. sorted.OrderBy(i => i.Start)];
+        }
+
+        foreach (var item in sorted)
         {
             var start = ClinicalRecords.DateOf(item.Start!.Value);
             var last = regimens.Count == 0 ? null : regimens[^1];
-            if (last is not null && (start - last.Start <= TimeSpan.FromDays(SameRegimenDays) || last.Concepts.Overlaps(item.ConceptIds)))
+            if (last is not null && (start - last.Start <= TimeSpan.FromDays(SameRegimenDays) || last.Holds(item)))
             {
                 last.Add(item);
             }
@@ -106,6 +115,21 @@ internal static class LineOfTherapy
         }
 
         return regimens;
+    }
+
+    /// <summary>Whether the items are already oldest first (the history usually is), so that the stable
+    /// sort above would leave them as they are.</summary>
+    private static bool InStartOrder(List<RegimenItem> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (items[i].Start is not { } start || items[i - 1].Start is not { } previous || start < previous)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Early relapse after (neo)adjuvant HER2 therapy, or why it cannot be decided.</summary>
@@ -156,7 +180,24 @@ internal static class LineOfTherapy
         public void Add(RegimenItem item)
         {
             _items.Add(item);
-            Concepts.UnionWith(item.ConceptIds);
+            foreach (var id in item.ConceptIds.Items) // by index: UnionWith(FrozenSet) boxes an enumerator per item
+            {
+                Concepts.Add(id);
+            }
+        }
+
+        /// <summary>Whether the regimen already holds a drug of the item (the next infusion of the same drug).</summary>
+        public bool Holds(RegimenItem item)
+        {
+            foreach (var id in item.ConceptIds.Items)
+            {
+                if (Concepts.Contains(id))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public string Describe() =>

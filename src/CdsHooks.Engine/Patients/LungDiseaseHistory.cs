@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Concepts;
@@ -18,6 +19,10 @@ internal static partial class LungDiseaseHistory
 {
     [GeneratedRegex(@"\b(pneumonitis|interstitial\s+lung\s+diseases?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Words();
+
+    /// <summary><see cref="MeasurementCodes.LungDiseaseIcd10Exact"/> without the dots, made once.</summary>
+    private static readonly FrozenSet<string> LungDiseaseIcd10Plain = MeasurementCodes.LungDiseaseIcd10Exact
+        .Select(c => c.Replace(".", string.Empty, StringComparison.Ordinal)).ToFrozenSet(StringComparer.Ordinal);
 
     public static ImmutableArray<DiagnosisFact> Find(IEnumerable<Condition> conditions)
     {
@@ -55,7 +60,7 @@ internal static partial class LungDiseaseHistory
         {
             var plain = code.Replace(".", string.Empty, StringComparison.Ordinal);
             if (plain.StartsWith(MeasurementCodes.LungDiseaseIcd10Category, StringComparison.Ordinal) ||
-                MeasurementCodes.LungDiseaseIcd10Exact.Any(c => c.Replace(".", string.Empty, StringComparison.Ordinal) == plain))
+                LungDiseaseIcd10Plain.Contains(plain))
             {
                 return code;
             }

@@ -80,7 +80,22 @@ internal static class MeasurementFacts
             found.Add(new Measurement(analyte.Name, value.Value, value.Unit, date, UpperLimit(observation, analyte, value), source));
         }
 
-        return [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
+        return InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
+    }
+
+    /// <summary>Whether the values are already dated oldest first (as EHRs usually send them), so that
+    /// the stable sort above would return them as they are.</summary>
+    private static bool InDateOrder(List<Measurement> found)
+    {
+        for (var i = 0; i < found.Count; i++)
+        {
+            if (found[i].Date is not { } date || (i > 0 && date < found[i - 1].Date!.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal static Measurement? Latest(List<Measurement> series) =>
@@ -95,33 +110,46 @@ internal static class MeasurementFacts
 
     internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    private static string? LoincOf(Observation observation, Analyte analyte) =>
-        observation.Code?.Coding?
-            .Where(c => CodeSystems.Is(c.System, CodeSystems.Loinc) && c.Code is not null && analyte.Loinc.Contains(c.Code))
-            .Select(c => c.Code)
-            .FirstOrDefault();
-
-    private static string UnitOf(Quantity quantity) => quantity.Code ?? quantity.Unit ?? string.Empty;
-
-    /// <summary>The UCUM code first, then the human-readable unit; no unit at all is read as "".</summary>
-    private static UnitValue? Convert(Analyte analyte, decimal value, Quantity quantity)
+    /// <summary>The first LOINC coding of the analyte. Runs for every observation and every analyte: a loop, not LINQ.</summary>
+    private static string? LoincOf(Observation observation, Analyte analyte)
     {
-        string?[] units = quantity.Code is null && quantity.Unit is null ? [string.Empty] : [quantity.Code, quantity.Unit];
-        foreach (var unit in units)
+        var codings = observation.Code?.Coding ?? [];
+        for (var i = 0; i < codings.Count; i++)
         {
-            if (unit is not null && analyte.Convert(value, unit) is { } converted)
+            var c = codings[i];
+            if (c.Code is not null && analyte.Loinc.Contains(c.Code) && CodeSystems.Is(c.System, CodeSystems.Loinc))
             {
-                return converted;
+                return c.Code;
             }
         }
 
         return null;
     }
 
+    private static string UnitOf(Quantity quantity) => quantity.Code ?? quantity.Unit ?? string.Empty;
+
+    /// <summary>The UCUM code first, then the human-readable unit; no unit at all is read as "".</summary>
+    private static UnitValue? Convert(Analyte analyte, decimal value, Quantity quantity)
+    {
+        if (quantity.Code is null && quantity.Unit is null)
+        {
+            return analyte.Convert(value, string.Empty);
+        }
+
+        return (quantity.Code is { } code ? analyte.Convert(value, code) : null)
+            ?? (quantity.Unit is { } unit ? analyte.Convert(value, unit) : null);
+    }
+
     /// <summary>referenceRange.high in the value's unit; a high without unit is in the value's unit.</summary>
     private static decimal? UpperLimit(Observation observation, Analyte analyte, UnitValue value)
     {
-        var high = observation.ReferenceRange?.Select(r => r.High).FirstOrDefault(h => h?.Value is not null);
+        Quantity? high = null;
+        var ranges = observation.ReferenceRange ?? [];
+        for (var i = 0; i < ranges.Count && high is null; i++)
+        {
+            high = ranges[i].High?.Value is null ? null : ranges[i].High;
+        }
+
         if (high?.Value is not { } limit)
         {
             return null;

@@ -56,20 +56,39 @@ internal static partial class MetastaticSites
         ("C79", "site not specified", null),
     ];
 
-    public static bool IsBreastCancer(Condition condition) =>
-        ClinicalRecords.IcdCodes(condition.Code).Any(c => c.StartsWith("C50", StringComparison.Ordinal)) ||
-        ClinicalRecords.Codes(condition.Code, CodeSystems.Snomed).Any(c => BreastSnomed.Contains(c));
+    public static bool IsBreastCancer(Condition condition)
+    {
+        foreach (var code in ClinicalRecords.IcdCodes(condition.Code))
+        {
+            if (code.StartsWith("C50", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var code in ClinicalRecords.Codes(condition.Code, CodeSystems.Snomed))
+        {
+            if (BreastSnomed.Contains(code))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The metastatic site a condition codes, or null when it is not a metastasis.</summary>
     public static MetastaticSite? Site(Condition condition)
     {
         foreach (var code in ClinicalRecords.IcdCodes(condition.Code))
         {
-            var site = IcdSites.FirstOrDefault(s => code.StartsWith(s.Prefix, StringComparison.Ordinal));
-            if (site.Prefix is not null)
+            foreach (var site in IcdSites)
             {
-                var dotted = code.Length > 3 ? $"{code[..3]}.{code[3..]}" : code;
-                return new MetastaticSite(site.Name, site.Visceral, "ICD-10-CM " + dotted);
+                if (code.StartsWith(site.Prefix, StringComparison.Ordinal))
+                {
+                    var dotted = code.Length > 3 ? $"{code[..3]}.{code[3..]}" : code;
+                    return new MetastaticSite(site.Name, site.Visceral, "ICD-10-CM " + dotted);
+                }
             }
         }
 

@@ -19,9 +19,15 @@ internal static partial class ProgressionFacts
 
     public static PatientFacts Add(PatientFacts facts, Regimen regimen)
     {
-        var found = ImmutableArray.CreateBuilder<Fact<string>>();
-        foreach (var item in regimen.Items.Where(i => i.Origin != Origin.Draft))
+        var found = ImmutableArray.CreateBuilder<Fact<string>>(0);
+        foreach (var item in regimen.Items)
         {
+            // Most of the history is administrations, which have no statusReason: nothing to read.
+            if (item.Origin == Origin.Draft || item.Resource is not (MedicationRequest { StatusReason: not null } or MedicationStatement { StatusReason: not null }))
+            {
+                continue;
+            }
+
             var reason = Reasons(item.Resource).SelectMany(ClinicalRecords.Words).FirstOrDefault(SaysProgression);
             if (reason is null)
             {
@@ -31,6 +37,11 @@ internal static partial class ProgressionFacts
             var text = $"progressed on {item.Display}: \"{reason}\" ({item.Reference ?? item.ResourceType}, " +
                        $"{(item.End is null ? "from " + ClinicalRecords.Day(item.Start) : "stopped " + ClinicalRecords.Day(item.End))})";
             found.AddRange(item.ConceptIds.Order(StringComparer.Ordinal).Select(id => new Fact<string>(id, text)));
+        }
+
+        if (found.Count == 0)
+        {
+            return facts with { Progressions = [], ProgressedOn = [] };
         }
 
         var progressions = found.ToImmutable();

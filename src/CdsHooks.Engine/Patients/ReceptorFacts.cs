@@ -20,13 +20,27 @@ internal static class ReceptorFacts
 
     public static PatientFacts Add(PatientFacts facts, PatientData data)
     {
-        var results = data.Observations.Select(ReceptorReading.Read).OfType<ReceptorResult>()
-            .Concat(data.Conditions.Where(c => !ClinicalRecords.IsVoid(c)).SelectMany(FromCondition))
-            .ToList();
+        // Observations first, then conditions, each in record order (the order decides ties in the card text).
+        List<ReceptorResult> erResults = [], prResults = [], her2Results = [];
+        foreach (var observation in data.Observations)
+        {
+            if (ReceptorReading.Read(observation) is { } result)
+            {
+                (result.Test switch { ReceptorTest.Er => erResults, ReceptorTest.Pr => prResults, _ => her2Results }).Add(result);
+            }
+        }
 
-        var er = Decide("ER", results.Where(r => r.Test == ReceptorTest.Er).ToList(), facts.Er);
-        var pr = Decide("PR", results.Where(r => r.Test == ReceptorTest.Pr).ToList(), facts.Pr);
-        var her2 = Decide("HER2", results.Where(r => r.Test is ReceptorTest.Her2Ihc or ReceptorTest.Her2Ish).ToList(), facts.Her2);
+        foreach (var condition in data.Conditions)
+        {
+            if (!ClinicalRecords.IsVoid(condition))
+            {
+                AddFromCondition(condition, erResults);
+            }
+        }
+
+        var er = Decide("ER", erResults, facts.Er);
+        var pr = Decide("PR", prResults, facts.Pr);
+        var her2 = Decide("HER2", her2Results, facts.Her2);
         return facts with { Er = er, Pr = pr, Her2 = her2, HormoneReceptor = HormoneReceptor(er, pr) };
     }
 
@@ -44,15 +58,16 @@ internal static class ReceptorFacts
             : new(Status.Unknown, $"hormone-receptor status unknown: {er.Text}; {pr.Text}");
     }
 
-    private static IEnumerable<ReceptorResult> FromCondition(Condition condition)
+    /// <summary>ER status coded as a diagnosis (Z17.0, Z17.1).</summary>
+    private static void AddFromCondition(Condition condition, List<ReceptorResult> er)
     {
         foreach (var code in ClinicalRecords.IcdCodes(condition.Code))
         {
             if (ErConditions.TryGetValue(code, out var status))
             {
                 var date = ClinicalRecords.When(condition);
-                yield return new ReceptorResult(ReceptorTest.Er, status, false, date,
-                    $"ICD-10-CM {code[..3]}.{code[3..]}, {ClinicalRecords.Day(date)}");
+                er.Add(new ReceptorResult(ReceptorTest.Er, status, false, date,
+                    $"ICD-10-CM {code[..3]}.{code[3..]}, {ClinicalRecords.Day(date)}"));
             }
         }
     }

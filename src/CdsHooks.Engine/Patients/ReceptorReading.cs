@@ -67,7 +67,7 @@ internal static partial class ReceptorReading
     /// <summary>The result of one Observation, or null when it is not a receptor result or cannot be read.</summary>
     public static ReceptorResult? Read(Observation observation)
     {
-        var code = ClinicalRecords.Codes(observation.Code, CodeSystems.Loinc).FirstOrDefault(Tests.ContainsKey);
+        var code = ClinicalRecords.FirstCode(observation.Code, CodeSystems.Loinc, Tests);
         if (code is null || ClinicalRecords.IsVoid(observation))
         {
             return null;
@@ -75,11 +75,14 @@ internal static partial class ReceptorReading
 
         var test = Tests[code];
         var date = ClinicalRecords.When(observation);
-        var answers = ClinicalRecords.Codes(observation.ValueCodeableConcept, CodeSystems.Loinc).ToList();
-        var words = ClinicalRecords.Words(observation.ValueCodeableConcept)
-            .Concat(observation.ValueString is { } s && !string.IsNullOrWhiteSpace(s) ? [s.Trim()] : [])
-            .ToList();
-        var said = words.FirstOrDefault() ?? string.Empty;
+        var answers = ClinicalRecords.Codes(observation.ValueCodeableConcept, CodeSystems.Loinc);
+        var words = ClinicalRecords.Words(observation.ValueCodeableConcept);
+        if (observation.ValueString is { } s && !string.IsNullOrWhiteSpace(s))
+        {
+            words.Add(s.Trim());
+        }
+
+        var said = words.Count > 0 ? words[0] : string.Empty;
         var method = test switch
         {
             ReceptorTest.Her2Ihc => "IHC ",
@@ -107,50 +110,61 @@ internal static partial class ReceptorReading
     /// <summary>Reads free text; null when it says nothing or contradicts itself.</summary>
     internal static (Status Value, bool Equivocal)? Interpret(ReceptorTest test, string text)
     {
-        var signals = new HashSet<string>(StringComparer.Ordinal);
+        var signals = Signal.None;
         if (test == ReceptorTest.Her2Ihc)
         {
-            var scores = IhcScore().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-            if (IhcZero().IsMatch(text.Trim()))
+            // The score is the match's first character (the look-behind takes no text).
+            foreach (var score in IhcScore().EnumerateMatches(text))
             {
-                scores.Add("0");
+                signals |= text[score.Index] switch { '3' => Signal.Positive, '2' => Signal.Equivocal, _ => Signal.Negative };
             }
 
-            foreach (var score in scores)
+            if (IhcZero().IsMatch(text.AsSpan().Trim()))
             {
-                signals.Add(score switch { "3" => "positive", "2" => "equivocal", _ => "negative" });
+                signals |= Signal.Negative;
             }
         }
 
         if (test == ReceptorTest.Her2Ish && NotAmplified().IsMatch(text))
         {
-            signals.Add("negative");
+            signals |= Signal.Negative;
         }
         else if (test == ReceptorTest.Her2Ish && Amplified().IsMatch(text))
         {
-            signals.Add("positive");
+            signals |= Signal.Positive;
         }
 
         if (PositiveWord().IsMatch(text))
         {
-            signals.Add("positive");
+            signals |= Signal.Positive;
         }
 
         if (NegativeWord().IsMatch(text))
         {
-            signals.Add("negative");
+            signals |= Signal.Negative;
         }
 
         if (test == ReceptorTest.Her2Ihc && EquivocalWord().IsMatch(text))
         {
-            signals.Add("equivocal");
+            signals |= Signal.Equivocal;
         }
 
-        return signals.Count != 1 ? null : signals.Single() switch
+        // Exactly one kind of signal, however often it was said.
+        return signals switch
         {
-            "positive" => (Status.Positive, false),
-            "negative" => (Status.Negative, false),
-            _ => (Status.Unknown, true),
+            Signal.Positive => (Status.Positive, false),
+            Signal.Negative => (Status.Negative, false),
+            Signal.Equivocal => (Status.Unknown, true),
+            _ => null,
         };
+    }
+
+    [Flags]
+    private enum Signal
+    {
+        None = 0,
+        Positive = 1,
+        Negative = 2,
+        Equivocal = 4,
     }
 }

@@ -16,26 +16,28 @@ internal static class PatientConditionEvaluator
     public static Result Evaluate(PatientConditions c, RuleContext ctx, List<string> used, List<string> unknown)
     {
         var facts = ctx.Facts;
-        var results = new List<Result>();
+        // Not met wins over unknown, unknown over met.
+        var anyNotMet = false;
+        var anyUnknown = false;
 
         if (c.Her2 is not null)
         {
-            results.Add(Receptor(facts.Her2, c.Her2));
+            Add(Receptor(facts.Her2, c.Her2));
         }
 
         if (c.HormoneReceptor is not null)
         {
-            results.Add(Receptor(facts.HormoneReceptor, c.HormoneReceptor));
+            Add(Receptor(facts.HormoneReceptor, c.HormoneReceptor));
         }
 
         if (c.Metastatic is { } metastatic)
         {
-            results.Add(Flag(facts.Metastatic, metastatic));
+            Add(Flag(facts.Metastatic, metastatic));
         }
 
         if (c.Visceral is { } visceral)
         {
-            results.Add(Flag(facts.Visceral, visceral));
+            Add(Flag(facts.Visceral, visceral));
         }
 
         if (c.LineOfTherapy is { } line)
@@ -50,13 +52,13 @@ internal static class PatientConditionEvaluator
                     _ => value is Line.Second or Line.ThirdOrLater,
                 } ? Result.Met : Result.NotMet;
             Note(r, facts.LineOfTherapy.Text);
-            results.Add(r);
+            Add(r);
         }
 
         if (c.OnFormulary is { } drug)
         {
             var on = ctx.Options.Formulary?.Contains(drug) ?? true;
-            results.Add(on ? Result.Met : Result.NotMet);
+            Add(on ? Result.Met : Result.NotMet);
             if (on)
             {
                 used.Add($"{drug} is on the formulary ({(ctx.Options.Formulary is null ? "no formulary configured: all drugs" : "CdsService:Formulary")})");
@@ -65,12 +67,18 @@ internal static class PatientConditionEvaluator
 
         if (c.ProgressedOn is { } progressed)
         {
-            results.Add(Progression(progressed));
+            Add(Progression(progressed));
         }
 
-        return results.Contains(Result.NotMet) ? Result.NotMet
-            : results.Contains(Result.Unknown) ? Result.Unknown
+        return anyNotMet ? Result.NotMet
+            : anyUnknown ? Result.Unknown
             : Result.Met;
+
+        void Add(Result r)
+        {
+            anyNotMet |= r == Result.NotMet;
+            anyUnknown |= r == Result.Unknown;
+        }
 
         Result Receptor(Fact<Status> fact, string wanted)
         {

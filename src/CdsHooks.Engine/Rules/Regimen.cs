@@ -27,7 +27,22 @@ public sealed record RegimenItem(
     public bool Is(DrugRole role) =>
         role.In.Contains(Origin) &&
         (role.RecentAdministrations || !IsRecentAdministration) &&
-        (role.Concepts.Overlaps(ConceptIds) || role.Classes.Overlaps(ClassIds));
+        (Overlaps(role.Concepts, ConceptIds) || Overlaps(role.Classes, ClassIds));
+
+    /// <summary>FrozenSet.Overlaps(IEnumerable) boxes an enumerator per call; this runs for every item
+    /// and every role of every rule, so walk the item's ids by index instead.</summary>
+    private static bool Overlaps(FrozenSet<string> wanted, FrozenSet<string> ids)
+    {
+        foreach (var id in ids.Items)
+        {
+            if (wanted.Contains(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static RegimenItem From(
         ImmutableArray<ConceptMatch> matches, Origin origin, bool focus, string type, Resource resource,

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CdsHooks.Engine.Concepts;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Fhir;
 
 namespace CdsHooks.Engine.Rules;
@@ -14,11 +15,11 @@ internal static class RegimenBuilder
 {
     public static Regimen Build(EvaluationInput input, ConceptMap map, EngineOptions options, DateTimeOffset now)
     {
-        var medications = MedicationResolver.Index(
-            (input.DraftOrders.Entry ?? []).Select(e => (e.FullUrl, e.Resource))
-            .Concat(input.Data.Medications.Select(m => ((string?)null, (Resource?)m))));
+        var medications = MedicationResolver.Index(input.DraftOrders, input.Data.Medications);
 
-        var items = ImmutableArray.CreateBuilder<RegimenItem>();
+        var data = input.Data;
+        var items = ImmutableArray.CreateBuilder<RegimenItem>( // room for every resource: no regrowth on a long history
+            (input.DraftOrders.Entry?.Count ?? 0) + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
         var draftIds = new HashSet<string>(StringComparer.Ordinal);
         var selections = input.Selections.ToHashSet(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ internal static class RegimenBuilder
             var identity = MedicationResolver.Resolve(draft, map, medications);
             if (identity.IsRecognised)
             {
-                var start = FhirDate.Parse(draft.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod?.Start);
+                var start = FhirDates.Parse(draft.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod?.Start);
                 items.Add(RegimenItem.From(identity.Matches, Origin.Draft, focus, "MedicationRequest", draft, start ?? now, null));
             }
             else if (identity.Problem is not null)
@@ -63,7 +64,7 @@ internal static class RegimenBuilder
                 _ => null, // draft (another session), cancelled, entered-in-error, unknown
             };
             var bounds = request.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod;
-            AddHistory(request, "MedicationRequest", origin, FhirDate.Parse(bounds?.Start ?? request.AuthoredOn), FhirDate.Parse(bounds?.End));
+            AddHistory(request, "MedicationRequest", origin, FhirDates.Parse(bounds?.Start ?? request.AuthoredOn), FhirDates.Parse(bounds?.End));
         }
 
         foreach (var statement in input.Data.MedicationStatements)
@@ -74,8 +75,8 @@ internal static class RegimenBuilder
                 "completed" or "stopped" => Origin.Past,
                 _ => null, // not-taken, entered-in-error, unknown
             };
-            var start = FhirDate.Parse(statement.EffectivePeriod?.Start ?? statement.EffectiveDateTime);
-            var end = FhirDate.Parse(statement.EffectivePeriod?.End);
+            var start = FhirDates.Parse(statement.EffectivePeriod?.Start ?? statement.EffectiveDateTime);
+            var end = FhirDates.Parse(statement.EffectivePeriod?.End);
             if (origin == Origin.Active && end is { } e && e < now)
             {
                 origin = Origin.Past;
@@ -86,7 +87,7 @@ internal static class RegimenBuilder
 
         foreach (var administration in input.Data.MedicationAdministrations)
         {
-            var when = FhirDate.Parse(administration.EffectivePeriod?.Start ?? administration.EffectiveDateTime);
+            var when = FhirDates.Parse(administration.EffectivePeriod?.Start ?? administration.EffectiveDateTime);
             Origin? origin = administration.Status switch
             {
                 "in-progress" => Origin.Active,
@@ -94,10 +95,10 @@ internal static class RegimenBuilder
                 "completed" => Origin.Past,
                 _ => null, // not-done, entered-in-error, stopped before the dose, unknown
             };
-            AddHistory(administration, "MedicationAdministration", origin, when, FhirDate.Parse(administration.EffectivePeriod?.End) ?? when);
+            AddHistory(administration, "MedicationAdministration", origin, when, FhirDates.Parse(administration.EffectivePeriod?.End) ?? when);
         }
 
-        return new Regimen(items.ToImmutable(), unidentified.ToImmutable());
+        return new Regimen(items.Count == items.Capacity ? items.MoveToImmutable() : items.ToImmutable(), unidentified.ToImmutable());
 
         void AddHistory(Resource resource, string type, Origin? origin, DateTimeOffset? start, DateTimeOffset? end)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace CdsHooks.Engine.Rules;
 
@@ -13,28 +14,39 @@ internal static class RuleEvaluator
 {
     public static Finding? Evaluate(RuleDefinition rule, RuleContext ctx, FrozenDictionary<string, IRuleCheck> checks)
     {
-        var bindings = new Dictionary<string, ImmutableArray<RegimenItem>>(StringComparer.Ordinal);
+        // Every rule runs on every call and most stop at their first drug role: nothing is allocated
+        // until a role is filled.
+        Dictionary<string, ImmutableArray<RegimenItem>>? filled = null;
+        var focus = false;
         foreach (var role in rule.Drugs)
         {
-            var items = ctx.Regimen.Items.Where(i => i.Is(role)).ToImmutableArray();
+            var items = Filling(role, ctx.Regimen.Items);
             if (items.IsEmpty)
             {
                 return null;
             }
 
-            bindings[role.Name] = items;
+            (filled ??= new(StringComparer.Ordinal))[role.Name] = items;
+            focus |= role.Focus && items.Any(i => i.IsFocus);
         }
 
-        if (rule.Absent.Any(role => ctx.Regimen.Items.Any(i => i.Is(role))))
+        foreach (var role in rule.Absent)
         {
-            return null;
+            foreach (var item in ctx.Regimen.Items)
+            {
+                if (item.Is(role))
+                {
+                    return null;
+                }
+            }
         }
 
-        var focus = rule.Drugs.Where(r => r.Focus).SelectMany(r => bindings[r.Name]).Any(i => i.IsFocus);
         if (!focus)
         {
             return null; // nothing the clinician is ordering now is involved: no card for it
         }
+
+        var bindings = filled ?? new Dictionary<string, ImmutableArray<RegimenItem>>(StringComparer.Ordinal);
 
         var used = new List<string>();
         var unknown = new List<string>();
@@ -61,5 +73,32 @@ internal static class RuleEvaluator
             .Distinct(StringComparer.Ordinal)
             .ToImmutableArray();
         return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. used.Distinct(StringComparer.Ordinal)], notChecked, outcome);
+    }
+
+    /// <summary>The regimen items that fill a role, in regimen order.</summary>
+    private static ImmutableArray<RegimenItem> Filling(DrugRole role, ImmutableArray<RegimenItem> regimen)
+    {
+        var count = 0;
+        foreach (var item in regimen)
+        {
+            count += item.Is(role) ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var items = new RegimenItem[count];
+        count = 0;
+        foreach (var item in regimen)
+        {
+            if (item.Is(role))
+            {
+                items[count++] = item;
+            }
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(items);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CdsHooks.Engine.Patients;
 
 namespace CdsHooks.Engine.Rules.Checks;
@@ -5,15 +6,29 @@ namespace CdsHooks.Engine.Rules.Checks;
 /// <summary>Reading parameters and writing values the same way in every check.</summary>
 internal static class CheckSupport
 {
+    /// <summary>Formatting a decimal with "#,0.##" is slow next to the rest of a check, and a rule's parameters
+    /// never change: formatted on first use, per rule instance (weakly held: they go with their knowledge base).</summary>
+    private static readonly ConditionalWeakTable<RuleDefinition, KeyValuePair<string, string>[]> ParameterTexts = new();
+
     /// <summary>A parameter the check declared; the loader has refused any rule without it.</summary>
     public static decimal Param(RuleDefinition rule, string name) =>
         rule.Parameters.TryGetValue(name, out var value)
             ? value
             : throw new InvalidOperationException($"rule {rule.Id}: parameter '{name}' is missing ({rule.File})");
 
-    /// <summary>Every parameter as a {check.name} value, so that card text never repeats a threshold.</summary>
-    public static Dictionary<string, string> ParameterValues(RuleDefinition rule) =>
-        rule.Parameters.ToDictionary(p => p.Key, p => Number(p.Value), StringComparer.Ordinal);
+    /// <summary>Every parameter as a {check.name} value, so that card text never repeats a threshold.
+    /// A new dictionary each time (the check adds its own values), filled from the texts formatted once per rule.</summary>
+    public static Dictionary<string, string> ParameterValues(RuleDefinition rule)
+    {
+        var texts = ParameterTexts.GetValue(rule, static r => [.. r.Parameters.Select(p => KeyValuePair.Create(p.Key, Number(p.Value)))]);
+        var values = new Dictionary<string, string>(texts.Length + 4, StringComparer.Ordinal);
+        foreach (var (name, text) in texts)
+        {
+            values[name] = text;
+        }
+
+        return values;
+    }
 
     public static string Number(decimal value) => MeasurementFacts.Format(value);
 
