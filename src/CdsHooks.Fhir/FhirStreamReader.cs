@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -66,7 +67,65 @@ public static class FhirStreamReader
             Decline();
         }
 
-        return r.GetString();
+        return r.ValueIsEscaped || r.ValueSpan.Length > RecentStrings.MaxLength
+            ? r.GetString()
+            : (t_recent ??= new RecentStrings()).Get(ref r);
+    }
+
+    [ThreadStatic]
+    private static RecentStrings? t_recent;
+
+    /// <summary>
+    /// FHIR repeats short strings: a year of history sends the same patient reference, code systems, units
+    /// and statuses hundreds of times. Each thread keeps the last string read per slot (slot chosen by a
+    /// hash of the bytes), so a repeated value is compared instead of decoded and allocated again. A string
+    /// is the same whichever way it comes (immutable, decoded from the same bytes); a miss costs one hash.
+    /// Bounded: 256 slots of at most 64 bytes per thread.
+    /// </summary>
+    private sealed class RecentStrings
+    {
+        public const int MaxLength = 64;
+        private const int Slots = 256;
+        private readonly byte[] _bytes = new byte[Slots * MaxLength];
+        private readonly int[] _lengths = new int[Slots];
+        private readonly string?[] _strings = new string?[Slots];
+
+        public string Get(ref Utf8JsonReader r)
+        {
+            var utf8 = r.ValueSpan;
+            var slot = (int)(Hash(utf8) & (Slots - 1));
+            var stored = _bytes.AsSpan(slot * MaxLength, utf8.Length);
+            if (_strings[slot] is { } known && _lengths[slot] == utf8.Length && stored.SequenceEqual(utf8))
+            {
+                return known;
+            }
+
+            var text = r.GetString()!; // throws for invalid UTF-8, as the checked reader does
+            utf8.CopyTo(stored);
+            _lengths[slot] = utf8.Length;
+            _strings[slot] = text;
+            return text;
+        }
+
+        private static uint Hash(ReadOnlySpan<byte> utf8)
+        {
+            var h = (uint)utf8.Length * 2654435761u;
+            if (utf8.Length >= 4)
+            {
+                h = (h ^ BinaryPrimitives.ReadUInt32LittleEndian(utf8)) * 0x85EBCA6Bu;
+                h = (h ^ BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..])) * 0xC2B2AE35u;
+                h ^= utf8.Length >= 12 ? BinaryPrimitives.ReadUInt32LittleEndian(utf8[(utf8.Length / 2 - 2)..]) : 0u;
+            }
+            else
+            {
+                foreach (var b in utf8)
+                {
+                    h = (h ^ b) * 16777619u;
+                }
+            }
+
+            return h ^ (h >> 15) ^ (h >> 7);
+        }
     }
 
     /// <summary>Moves to the next property name of the current object; false on its end. Declines an escaped

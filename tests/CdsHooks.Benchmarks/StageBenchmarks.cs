@@ -35,9 +35,22 @@ public class StageBenchmarks
         return body.Length;
     }
 
-    /// <summary>JSON to a validated HookRequest, prefetch resources deserialised.</summary>
+    /// <summary>JSON to a validated HookRequest, prefetch resources deserialised (one pass; what the service runs).</summary>
     [Benchmark]
     public object? ParseRequest() => RequestReader.Read(_s.Body, _s.Service).Request;
+
+    /// <summary>The checked reader alone (JsonDocument, FHIR rules walk, typed read): what a request the one-pass
+    /// reader declines costs on top.</summary>
+    [Benchmark]
+    public object? ParseRequestChecked() => RequestReader.ReadChecked(_s.Body, _s.Service).Request;
+
+    /// <summary>Reference: what the load test's floor does with the body (JsonDocument, nothing typed).</summary>
+    [Benchmark]
+    public int TokenizeOnly()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(_s.Body);
+        return document.RootElement.GetPropertyCount();
+    }
 
     /// <summary>Prefetch values to PatientData (no fetch: the prefetch is complete).</summary>
     [Benchmark]
