@@ -52,11 +52,30 @@ public sealed class PrefetchResolver(
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested(); // the caller went away: nobody to answer
 
-        var resources = new List<Resource>();
         var problems = new Dictionary<DataKind, string>();
+        Patient? patient = null;
+        List<Condition> conditions = [];
+        List<Observation> observations = [];
+        List<MedicationRequest> requests = [];
+        List<MedicationStatement> statements = [];
+        List<MedicationAdministration> administrations = [];
+        List<Medication> medications = [];
         for (var i = 0; i < Keys.Length; i++)
         {
-            resources.AddRange(results[i].Resources);
+            foreach (var resource in results[i].Resources)
+            {
+                switch (resource)
+                {
+                    case Patient p: patient ??= p; break;
+                    case Condition c: conditions.Add(c); break;
+                    case Observation o: observations.Add(o); break;
+                    case MedicationRequest r: requests.Add(r); break;
+                    case MedicationStatement s: statements.Add(s); break;
+                    case MedicationAdministration a: administrations.Add(a); break;
+                    case Medication m: medications.Add(m); break;
+                }
+            }
+
             if (results[i].Problem is { } problem)
             {
                 problems[Keys[i].Kind] = problem;
@@ -66,13 +85,13 @@ public sealed class PrefetchResolver(
 
         var data = new PatientData
         {
-            Patient = resources.OfType<Patient>().FirstOrDefault(),
-            Conditions = [.. resources.OfType<Condition>()],
-            Observations = [.. resources.OfType<Observation>()],
-            MedicationRequests = [.. resources.OfType<MedicationRequest>()],
-            MedicationStatements = [.. resources.OfType<MedicationStatement>()],
-            MedicationAdministrations = [.. resources.OfType<MedicationAdministration>()],
-            Medications = [.. resources.OfType<Medication>()],
+            Patient = patient,
+            Conditions = conditions,
+            Observations = observations,
+            MedicationRequests = requests,
+            MedicationStatements = statements,
+            MedicationAdministrations = administrations,
+            Medications = medications,
             Unavailable = problems.Keys.ToHashSet(),
         };
         return new ResolvedData(data, problems);
@@ -200,13 +219,28 @@ public sealed class PrefetchResolver(
         return result;
     }
 
-    private static List<Resource> Flatten(Resource? resource) => resource switch
+    private static List<Resource> Flatten(Resource? resource)
     {
-        null => [],
-        Bundle bundle => [.. (bundle.Entry ?? []).Select(e => e.Resource).OfType<Resource>().Where(r => r is not OperationOutcome)],
-        OperationOutcome => [],
-        _ => [resource],
-    };
+        switch (resource)
+        {
+            case null or OperationOutcome:
+                return [];
+            case Bundle bundle:
+                var entries = bundle.Entry ?? [];
+                var resources = new List<Resource>(entries.Count);
+                foreach (var entry in entries)
+                {
+                    if (entry.Resource is { } r and not OperationOutcome)
+                    {
+                        resources.Add(r);
+                    }
+                }
+
+                return resources;
+            default:
+                return [resource];
+        }
+    }
 
     private sealed record Access(HookRequest Request, Uri? Server, string ServerProblem, CancellationToken Deadline, CancellationToken Aborted);
 
