@@ -50,7 +50,7 @@ internal sealed partial class CardRenderer
         var parts = _parts.TryGetValue(rule.Id, out var known) && ReferenceEquals(known.Rule, rule) ? known : Parts(rule);
         return new Card
         {
-            Uuid = Guid.NewGuid().ToString(),
+            Uuid = CardUuid.New(),
             Summary = Summary(Fill(rule.SummaryTemplate, finding, forSummary: true)),
             Detail = Detail(finding),
             Indicator = IndicatorName(finding.Indicator),
@@ -75,7 +75,7 @@ internal sealed partial class CardRenderer
 
     public Card RenderFailure(RuleDefinition rule) => new()
     {
-        Uuid = Guid.NewGuid().ToString(),
+        Uuid = CardUuid.New(),
         Summary = Summary($"Check not completed: {rule.Title}. Review this order manually."),
         Detail = $"The check **{rule.Title}** (`{rule.Id}`) failed while evaluating this order, so its result is " +
                  "unknown: it is not a pass. The failure has been logged for the clinical informatics team. " +
@@ -93,7 +93,7 @@ internal sealed partial class CardRenderer
         _knowledge.Evidence.TryGetValue("fda-kadcyla-name-2013", out var fda);
         return new Card
         {
-            Uuid = Guid.NewGuid().ToString(),
+            Uuid = CardUuid.New(),
             Summary = "Drug on this order could not be identified safely: confirm brand and full generic name",
             Detail = string.Concat(orders.Select(o => $"- The order {o.Reference ?? "in this session"} was not checked: {o.Problem}.\n")) + "\n" +
                      "Kadcyla (ado-trastuzumab emtansine), Enhertu (fam-trastuzumab deruxtecan) and Herceptin " +

@@ -49,7 +49,7 @@ internal static class SuggestionBuilder
         return new Suggestion
         {
             Label = fill(definition.Label, finding, false),
-            Uuid = Guid.NewGuid().ToString(),
+            Uuid = CardUuid.New(),
             IsRecommended = definition.Recommended ? true : null,
             Actions = actions,
         };

@@ -38,22 +38,30 @@ internal static class MeasurementFacts
 
         return facts with
         {
-            Weight = Latest(Series(observations, MeasurementCodes.Weight, now, problems)),
-            Platelets = Latest(Series(observations, MeasurementCodes.Platelets, now, problems)),
-            Alt = Latest(Series(observations, MeasurementCodes.Alt, now, problems)),
-            Ast = Latest(Series(observations, MeasurementCodes.Ast, now, problems)),
-            Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems)),
-            Lvef = Latest(lvef),
-            LvefBaseline = Baseline(lvef),
+            Weight = Latest(Series(observations, MeasurementCodes.Weight, now, problems))?.Measurement(),
+            Platelets = Latest(Series(observations, MeasurementCodes.Platelets, now, problems))?.Measurement(),
+            Alt = Latest(Series(observations, MeasurementCodes.Alt, now, problems))?.Measurement(),
+            Ast = Latest(Series(observations, MeasurementCodes.Ast, now, problems))?.Measurement(),
+            Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems))?.Measurement(),
+            Lvef = Latest(lvef)?.Measurement(),
+            LvefBaseline = Baseline(lvef)?.Measurement(),
             LungDiseaseHistory = lungDisease,
             UnreadableMeasurements = [.. problems],
         };
     }
 
-    /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
-    internal static List<Measurement> Series(IEnumerable<Observation> observations, Analyte analyte, DateTimeOffset now, List<string> problems)
+    /// <summary>A usable value, read; made a <see cref="Patients.Measurement"/> (with its reference-range ULN
+    /// and source text) only if it is the latest or the baseline: a year of history has many values of each kind.</summary>
+    internal sealed record Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
     {
-        var found = new List<Measurement>();
+        public Measurement Measurement() =>
+            new(Analyte.Name, Value.Value, Value.Unit, Date, UpperLimit(Observation, Analyte, Value), Source(Observation, Loinc, Status, Quantity));
+    }
+
+    /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
+    internal static List<Reading> Series(IEnumerable<Observation> observations, Analyte analyte, DateTimeOffset now, List<string> problems)
+    {
+        var found = new List<Reading>();
         foreach (var observation in observations)
         {
             if (observation.Status is not { } status || !Results.Contains(status) ||
@@ -63,21 +71,20 @@ internal static class MeasurementFacts
                 continue;
             }
 
-            var source = Source(observation, loinc, status, quantity);
             var date = ClinicalRecords.When(observation);
             if (date > now)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({source}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
+                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, loinc, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
                 continue;
             }
 
             if (Convert(analyte, raw, quantity) is not { } value)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({source}, {ClinicalRecords.Day(date)}): unit not understood, not used");
+                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, loinc, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
                 continue;
             }
 
-            found.Add(new Measurement(analyte.Name, value.Value, value.Unit, date, UpperLimit(observation, analyte, value), source));
+            found.Add(new Reading(analyte, observation, loinc, status, quantity, value, date));
         }
 
         return InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
@@ -85,7 +92,7 @@ internal static class MeasurementFacts
 
     /// <summary>Whether the values are already dated oldest first (as EHRs usually send them), so that
     /// the stable sort above would return them as they are.</summary>
-    private static bool InDateOrder(List<Measurement> found)
+    private static bool InDateOrder(List<Reading> found)
     {
         for (var i = 0; i < found.Count; i++)
         {
@@ -98,10 +105,10 @@ internal static class MeasurementFacts
         return true;
     }
 
-    internal static Measurement? Latest(List<Measurement> series) =>
+    internal static Reading? Latest(List<Reading> series) =>
         series.LastOrDefault(m => m.Date is not null) ?? series.FirstOrDefault();
 
-    internal static Measurement? Baseline(List<Measurement> series)
+    internal static Reading? Baseline(List<Reading> series)
     {
         var latest = Latest(series);
         var earliest = series.FirstOrDefault(m => m.Date is not null);

@@ -67,12 +67,41 @@ internal static class RuleEvaluator
             }
         }
 
-        var notChecked = unknown
-            .Concat(outcome?.Missing.IsDefault == false ? outcome.Missing : [])
-            .Concat(ctx.Facts.NotObtained.Select(k => k + " could not be obtained from the EHR"))
-            .Distinct(StringComparer.Ordinal)
-            .ToImmutableArray();
-        return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. used.Distinct(StringComparer.Ordinal)], notChecked, outcome);
+        // What could not be checked: the rule's own unknowns, then the check's, then the data not obtained.
+        var missing = outcome?.Missing.IsDefault == false ? outcome.Missing : [];
+        var notChecked = new List<string>(unknown.Count + missing.Length + ctx.Facts.NotObtained.Length);
+        foreach (var item in unknown)
+        {
+            AddDistinct(notChecked, item);
+        }
+
+        foreach (var item in missing)
+        {
+            AddDistinct(notChecked, item);
+        }
+
+        foreach (var kind in ctx.Facts.NotObtained)
+        {
+            AddDistinct(notChecked, kind + " could not be obtained from the EHR");
+        }
+
+        var distinctUsed = new List<string>(used.Count);
+        foreach (var item in used)
+        {
+            AddDistinct(distinctUsed, item);
+        }
+
+        return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. distinctUsed], [.. notChecked], outcome);
+    }
+
+    /// <summary>Enumerable.Distinct(StringComparer.Ordinal) without its set, for lists of a handful of lines:
+    /// first occurrence kept, in order (List.Contains compares strings ordinally).</summary>
+    private static void AddDistinct(List<string> into, string item)
+    {
+        if (!into.Contains(item))
+        {
+            into.Add(item);
+        }
     }
 
     /// <summary>The regimen items that fill a role, in regimen order.</summary>

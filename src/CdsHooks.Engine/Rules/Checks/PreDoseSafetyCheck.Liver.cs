@@ -14,8 +14,12 @@ internal sealed partial class PreDoseSafetyCheck
             var ast = Recent(_facts.Ast, null);
             if (alt is null && ast is null)
             {
-                Missing.Add(LabMissing(_facts.Alt, "ALT"));
-                Missing.Add(LabMissing(_facts.Ast, "AST"));
+                if (withText)
+                {
+                    Missing.Add(LabMissing(_facts.Alt, "ALT"));
+                    Missing.Add(LabMissing(_facts.Ast, "AST"));
+                }
+
                 _missingLabs.Add("AST/ALT");
             }
 
@@ -50,7 +54,11 @@ internal sealed partial class PreDoseSafetyCheck
 
         private void Transaminase(Measurement m, decimal ratio, string uln)
         {
-            Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
+            if (withText)
+            {
+                Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
+            }
+
             decimal hold = Param(rule, P.TransaminasesHold), stop = Param(rule, P.TransaminasesStop);
             if (ratio > stop)
             {
@@ -66,32 +74,37 @@ internal sealed partial class PreDoseSafetyCheck
 
         private void Bilirubin(Measurement m, decimal ratio, string uln)
         {
-            Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
+            if (withText)
+            {
+                Findings.Add($"{Describe(m)}: {Times(ratio)} ULN ({uln})");
+            }
+
             decimal hold = Param(rule, P.BilirubinHold), reduce = Param(rule, P.BilirubinReduce), stop = Param(rule, P.BilirubinStop);
-            var value = $"**Total bilirubin {Number(m.Value)} {m.Unit}** on {Day(m.Date)}: {Times(ratio)} ULN";
             if (ratio > stop)
             {
                 Problems.Add(new Problem(Indicator.Critical, $"bilirubin {Times(ratio)} ULN (> {Number(stop)}×): permanently discontinue",
-                    $"{value}, above {Number(stop)}× ULN (Grade 4), **permanently discontinue**."));
+                    $"{Value()}, above {Number(stop)}× ULN (Grade 4), **permanently discontinue**."));
             }
             else if (ratio > reduce)
             {
                 Problems.Add(new Problem(Indicator.Warning, $"bilirubin {Times(ratio)} ULN (> {Number(reduce)}×): hold, then reduce one level",
-                    $"{value}, above {Number(reduce)}× ULN (Grade 3), **hold**, then reduce one dose level."));
+                    $"{Value()}, above {Number(reduce)}× ULN (Grade 3), **hold**, then reduce one dose level."));
             }
             else if (ratio > hold)
             {
                 Problems.Add(new Problem(Indicator.Warning, $"bilirubin {Times(ratio)} ULN (> {Number(hold)}×): hold this dose",
-                    $"{value}, above {Number(hold)}× ULN (Grade 2), **hold**, then the same dose."));
+                    $"{Value()}, above {Number(hold)}× ULN (Grade 2), **hold**, then the same dose."));
             }
+
+            string Value() => $"**Total bilirubin {Number(m.Value)} {m.Unit}** on {Day(m.Date)}: {Times(ratio)} ULN";
         }
 
-        /// <summary>Value ÷ ULN, with the words saying where the ULN came from.</summary>
-        private static (decimal Ratio, string Uln) Ratio(Measurement m, decimal defaultUln)
+        /// <summary>Value ÷ ULN, with the words saying where the ULN came from (when the review writes text).</summary>
+        private (decimal Ratio, string Uln) Ratio(Measurement m, decimal defaultUln)
         {
             var fromRange = m.UpperLimit is > 0;
             var uln = fromRange ? m.UpperLimit!.Value : defaultUln;
-            var text = fromRange
+            var text = !withText ? string.Empty : fromRange
                 ? $"ULN {Number(uln)} {m.Unit} from the result's reference range"
                 : $"ULN {Number(uln)} {m.Unit}: local default, no reference range on the result";
             return (m.Value / uln, text);

@@ -7,8 +7,10 @@ internal sealed partial class PreDoseSafetyCheck
 {
     /// <summary>One pass over the patient's facts: what is met, what was used, what is missing.
     /// Comparisons are strict where the label says "&lt;" or "&gt;": platelets 50,000 and ALT exactly
-    /// 5 × ULN do not fire; LVEF 40% is not "&lt; 40%", and a fall of exactly 10 points is "≥ 10".</summary>
-    private sealed partial class Review(RuleDefinition rule, RuleContext context)
+    /// 5 × ULN do not fire; LVEF 40% is not "&lt; 40%", and a fall of exactly 10 points is "≥ 10".
+    /// Without text (<paramref name="withText"/> false), the same decisions are taken and the same problems
+    /// found, but nothing is written to Findings or Missing: those are only read when a problem is found.</summary>
+    private sealed partial class Review(RuleDefinition rule, RuleContext context, bool withText)
     {
         private readonly PatientFacts _facts = context.Facts;
         private readonly DateTimeOffset _since = context.Now.AddDays(-context.Options.RecentLabDays);
@@ -24,13 +26,17 @@ internal sealed partial class PreDoseSafetyCheck
         {
             if (!context.Input.Data.IsAvailable(DataKind.Conditions))
             {
-                Missing.Add("history of interstitial lung disease or pneumonitis: diagnoses could not be obtained");
+                Note(Missing, "history of interstitial lung disease or pneumonitis: diagnoses could not be obtained");
                 return;
             }
 
             foreach (var d in _facts.LungDiseaseHistory)
             {
-                Findings.Add($"{d.Text}, {Day(d.Date)} ({d.Source})");
+                if (withText)
+                {
+                    Findings.Add($"{d.Text}, {Day(d.Date)} ({d.Source})");
+                }
+
                 Problems.Add(new Problem(Indicator.Critical,
                     $"{d.Text} on record: permanently discontinue",
                     $"**{d.Text}** on record ({Day(d.Date)}; {d.Source}): interstitial lung disease or pneumonitis, **permanently discontinue**."));
@@ -44,7 +50,11 @@ internal sealed partial class PreDoseSafetyCheck
                 return;
             }
 
-            Findings.Add(Describe(m));
+            if (withText)
+            {
+                Findings.Add(Describe(m));
+            }
+
             decimal hold = Param(rule, P.PlateletsHold), reduce = Param(rule, P.PlateletsReduce);
             var value = $"{Number(m.Value)}/mm³";
             if (m.Value < reduce)
@@ -63,15 +73,19 @@ internal sealed partial class PreDoseSafetyCheck
         {
             if (_facts.Lvef is not { } m)
             {
-                Missing.Add(ObservationsObtained ? "LVEF: none on record" : "LVEF: observations could not be obtained");
+                Note(Missing, ObservationsObtained ? "LVEF: none on record" : "LVEF: observations could not be obtained");
                 return;
             }
 
-            Findings.Add(Describe(m));
+            if (withText)
+            {
+                Findings.Add(Describe(m));
+            }
+
             decimal hold = Param(rule, P.LvefHold), top = Param(rule, P.LvefBandTop), fallLimit = Param(rule, P.LvefFall);
             var baseline = _facts.LvefBaseline;
             var fall = baseline is null ? (decimal?)null : baseline.Value - m.Value;
-            if (baseline is not null)
+            if (baseline is not null && withText)
             {
                 Findings.Add($"Baseline (earliest on record): {Describe(baseline)}; change {Number(-fall!.Value)} points");
             }
@@ -123,11 +137,24 @@ internal sealed partial class PreDoseSafetyCheck
 
             if (what is not null)
             {
-                Missing.Add(LabMissing(m, what));
+                if (withText)
+                {
+                    Missing.Add(LabMissing(m, what));
+                }
+
                 _missingLabs.Add(what);
             }
 
             return null;
+        }
+
+        /// <summary>A fixed text, kept only when the review writes text.</summary>
+        private void Note(List<string> list, string text)
+        {
+            if (withText)
+            {
+                list.Add(text);
+            }
         }
 
         private string LabMissing(Measurement? m, string what) => m switch

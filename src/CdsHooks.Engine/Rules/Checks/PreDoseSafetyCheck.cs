@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using CdsHooks.Engine.Patients;
 using static CdsHooks.Engine.Rules.Checks.CheckSupport;
 
@@ -39,18 +40,18 @@ internal sealed partial class PreDoseSafetyCheck : IRuleCheck
     public CheckOutcome Evaluate(RuleDefinition rule, IReadOnlyDictionary<string, ImmutableArray<RegimenItem>> bindings, RuleContext context)
     {
         _ = bindings; // the criteria are about the patient, whichever T-DM1 draft is being ordered
-        var review = new Review(rule, context);
-        review.LungDisease();
-        review.Platelets();
-        review.Liver();
-        review.MissingLabs();
-        review.Lvef();
-        review.Missing.AddRange(context.Facts.UnreadableMeasurements.Where(u => !u.StartsWith(MeasurementCodes.Weight.Name, StringComparison.Ordinal)));
 
-        if (review.Problems.Count == 0)
+        // The check is silent on most T-DM1 orders, and then the text of what was used and what is
+        // missing goes nowhere: the first pass only decides. When a problem is found, the same review
+        // runs again over the same (immutable) facts, this time writing the text.
+        var decision = Run(rule, context, withText: false);
+        if (decision.Problems.Count == 0)
         {
             return CheckOutcome.Silent;
         }
+
+        var review = Run(rule, context, withText: true);
+        Debug.Assert(review.Problems.Select(p => p.Level).SequenceEqual(decision.Problems.Select(p => p.Level)), "both passes decide alike");
 
         var level = review.Problems.Max(p => p.Level);
         var top = review.Problems.Where(p => p.Level == level).ToList();
@@ -62,6 +63,22 @@ internal sealed partial class PreDoseSafetyCheck : IRuleCheck
         values["assessment"] = string.Join("\n", review.Problems.OrderByDescending(p => p.Level).Select(p => "- " + p.Line));
         values["recentLabDays"] = Number(context.Options.RecentLabDays);
         return new CheckOutcome(true, level, values, [.. review.Findings], [.. review.Missing.Distinct()]);
+    }
+
+    private static Review Run(RuleDefinition rule, RuleContext context, bool withText)
+    {
+        var review = new Review(rule, context, withText);
+        review.LungDisease();
+        review.Platelets();
+        review.Liver();
+        review.MissingLabs();
+        review.Lvef();
+        if (withText)
+        {
+            review.Missing.AddRange(context.Facts.UnreadableMeasurements.Where(u => !u.StartsWith(MeasurementCodes.Weight.Name, StringComparison.Ordinal)));
+        }
+
+        return review;
     }
 
     internal sealed record Problem(Indicator Level, string Summary, string Line);

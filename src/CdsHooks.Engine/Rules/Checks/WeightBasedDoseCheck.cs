@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Fhir;
 using static CdsHooks.Engine.Rules.Checks.CheckSupport;
@@ -37,19 +38,18 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
 
     public CheckOutcome Evaluate(RuleDefinition rule, IReadOnlyDictionary<string, ImmutableArray<RegimenItem>> bindings, RuleContext context)
     {
-        var state = new State(rule, context);
-        var drafts = bindings.Values.SelectMany(items => items)
-            .Where(i => i.Origin == Origin.Draft && i.IsFocus && i.Resource is MedicationRequest)
-            .Distinct();
-        foreach (var draft in drafts)
-        {
-            state.Assess(draft, (MedicationRequest)draft.Resource);
-        }
-
-        if (state.Problems.Count == 0)
+        // Silent on most orders, and then the text of what was used goes nowhere: the first pass only
+        // decides. When a problem is found, the same assessment runs again over the same drafts and
+        // (immutable) facts, this time writing the text.
+        var drafts = Drafts(bindings);
+        var decision = Assess(rule, context, drafts, withText: false);
+        if (decision.Problems.Count == 0)
         {
             return CheckOutcome.Silent;
         }
+
+        var state = Assess(rule, context, drafts, withText: true);
+        Debug.Assert(state.Problems.Select(p => p.Level).SequenceEqual(decision.Problems.Select(p => p.Level)), "both passes decide alike");
 
         state.Missing.AddRange(context.Facts.UnreadableMeasurements.Where(u => u.StartsWith(MeasurementCodes.Weight.Name, StringComparison.Ordinal)));
         var worst = state.Problems.MaxBy(p => p.Level)!;
@@ -63,10 +63,41 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
         return new CheckOutcome(true, worst.Level, values, [.. state.Findings.Distinct()], [.. state.Missing.Distinct()]);
     }
 
+    /// <summary>The focus drafts that are MedicationRequests, each once, in the order of the bindings.</summary>
+    private static List<RegimenItem> Drafts(IReadOnlyDictionary<string, ImmutableArray<RegimenItem>> bindings)
+    {
+        var drafts = new List<RegimenItem>();
+        foreach (var items in bindings.Values)
+        {
+            foreach (var i in items)
+            {
+                if (i.Origin == Origin.Draft && i.IsFocus && i.Resource is MedicationRequest && !drafts.Contains(i))
+                {
+                    drafts.Add(i);
+                }
+            }
+        }
+
+        return drafts;
+    }
+
+    private static State Assess(RuleDefinition rule, RuleContext context, List<RegimenItem> drafts, bool withText)
+    {
+        var state = new State(rule, context, withText);
+        foreach (var draft in drafts)
+        {
+            state.Assess(draft, (MedicationRequest)draft.Resource);
+        }
+
+        return state;
+    }
+
     private sealed record Problem(Indicator Level, string Summary, string Line);
 
-    /// <summary>What one evaluation learnt, across the drafts of the rule.</summary>
-    private sealed class State(RuleDefinition rule, RuleContext context)
+    /// <summary>What one evaluation learnt, across the drafts of the rule. Without text
+    /// (<paramref name="withText"/> false), the same problems are found but Findings, Missing and MgPerKg
+    /// are not written: they are only read when a problem is found.</summary>
+    private sealed class State(RuleDefinition rule, RuleContext context, bool withText)
     {
         private readonly Measurement? _weight = context.Facts.Weight is { Value: > 0 } w ? w : null;
 
@@ -100,7 +131,11 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             foreach (var dose in doses)
             {
                 Dose ??= dose.Text;
-                Findings.Add($"Dose ordered: {dose.Text} ({reference})");
+                if (withText)
+                {
+                    Findings.Add($"Dose ordered: {dose.Text} ({reference})");
+                }
+
                 if (PerKg(dose) is { } perKg)
                 {
                     Judge(perKg, dose);
@@ -108,7 +143,7 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             }
 
             var schedules = OrderedDoseReader.Schedules(order);
-            if (schedules.Count == 0)
+            if (schedules.Count == 0 && withText)
             {
                 Missing.Add($"schedule: no structured timing on {reference}");
             }
@@ -117,7 +152,11 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             foreach (var schedule in schedules)
             {
                 Schedule ??= schedule.Text;
-                Findings.Add($"Schedule ordered: {schedule.Text} ({reference})");
+                if (withText)
+                {
+                    Findings.Add($"Schedule ordered: {schedule.Text} ({reference})");
+                }
+
                 if (schedule.IntervalDays != interval)
                 {
                     Problems.Add(new Problem(Indicator.Warning,
@@ -134,7 +173,7 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
             decimal? mg = unit switch { "mg" => dose.Value, "g" => dose.Value * 1000m, _ => null };
             if (unit == "mg/kg")
             {
-                if (_weight is not null)
+                if (_weight is not null && withText)
                 {
                     Findings.Add($"Body weight {Kg(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source}): " +
                                  $"{dose.Text} is {Number(Math.Round(dose.Value * _weight.Value, 0, MidpointRounding.AwayFromZero))} mg");
@@ -156,13 +195,21 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
                 Problems.Add(new Problem(Indicator.Info,
                     $"dose of {dose.Text} could not be checked: {WeightMissing}",
                     $"**Dose not checked**: {dose.Text} cannot be compared with the mg/kg limit: {WeightMissing}. Record the weight and re-check."));
-                Missing.Add("body weight: " + WeightMissing);
+                if (withText)
+                {
+                    Missing.Add("body weight: " + WeightMissing);
+                }
+
                 return null;
             }
 
             var exact = mg.Value / _weight.Value;
-            Findings.Add($"Body weight {Kg(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source})");
-            Findings.Add($"Dose per kg: {Number(mg.Value)} mg ÷ {Kg(_weight.Value)} kg = {Number(Math.Round(exact, 3, MidpointRounding.AwayFromZero))} mg/kg");
+            if (withText)
+            {
+                Findings.Add($"Body weight {Kg(_weight.Value)} kg on {Day(_weight.Date)} ({_weight.Source})");
+                Findings.Add($"Dose per kg: {Number(mg.Value)} mg ÷ {Kg(_weight.Value)} kg = {Number(Math.Round(exact, 3, MidpointRounding.AwayFromZero))} mg/kg");
+            }
+
             return exact;
         }
 
@@ -170,7 +217,11 @@ internal sealed class WeightBasedDoseCheck : IRuleCheck
         {
             var precision = Param(rule, Precision);
             var perKg = precision > 0 ? Math.Round(exact / precision, 0, MidpointRounding.AwayFromZero) * precision : exact;
-            MgPerKg ??= $"{Number(perKg)} mg/kg";
+            if (withText)
+            {
+                MgPerKg ??= $"{Number(perKg)} mg/kg";
+            }
+
             var max = Param(rule, Max);
             var lowest = Param(rule, Lowest);
             if (perKg > max)
