@@ -209,7 +209,9 @@ public static class FhirStreamReader
         }
     }
 
-    private static List<T>? List<T>(ref Utf8JsonReader r, ItemReader<T?> item)
+    /// <summary>An array of objects, as an exact-size array: most FHIR arrays (coding, category, dosage) hold one
+    /// item, and a list with its spare capacity would double what they cost.</summary>
+    private static T[]? List<T>(ref Utf8JsonReader r, ItemReader<T?> item)
         where T : class
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -218,14 +220,23 @@ public static class FhirStreamReader
         }
 
         Expect(ref r, JsonTokenType.StartArray);
-        var list = new List<T>();
+        T? first = null;
+        List<T>? more = null;
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref r, JsonTokenType.StartObject); // no null items, no primitives where objects belong
-            list.Add(item(ref r) ?? Decline<T>());
+            var read = item(ref r) ?? Decline<T>();
+            if (first is null)
+            {
+                first = read;
+            }
+            else
+            {
+                (more ??= [first]).Add(read);
+            }
         }
 
-        return list;
+        return more is not null ? more.ToArray() : first is not null ? [first] : [];
     }
 
     /// <summary>Starts an object value: false for null, declines anything but an object.</summary>
@@ -290,8 +301,8 @@ public static class FhirStreamReader
     {
         string? id = null, type = null;
         int? total = null;
-        List<BundleLink>? link = null;
-        List<BundleEntry>? entry = null;
+        BundleLink[]? link = null;
+        BundleEntry[]? entry = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -347,12 +358,12 @@ public static class FhirStreamReader
     private static MedicationRequest MedicationRequest(ref Utf8JsonReader r)
     {
         string? id = null, status = null, intent = null, authoredOn = null;
-        List<Resource>? contained = null;
+        Resource[]? contained = null;
         CodeableConcept? statusReason = null, medication = null;
-        List<CodeableConcept>? category = null;
+        CodeableConcept[]? category = null;
         Reference? medicationReference = null, subject = null, encounter = null, requester = null;
-        List<Dosage>? dosage = null;
-        List<Annotation>? note = null;
+        Dosage[]? dosage = null;
+        Annotation[]? note = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -397,7 +408,7 @@ public static class FhirStreamReader
     {
         string? id = null;
         CodeableConcept? code = null;
-        List<MedicationIngredient>? ingredient = null;
+        MedicationIngredient[]? ingredient = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -435,12 +446,12 @@ public static class FhirStreamReader
     private static MedicationStatement MedicationStatement(ref Utf8JsonReader r)
     {
         string? id = null, status = null, effectiveDateTime = null, dateAsserted = null;
-        List<Resource>? contained = null;
-        List<CodeableConcept>? statusReason = null;
+        Resource[]? contained = null;
+        CodeableConcept[]? statusReason = null;
         CodeableConcept? medication = null;
         Reference? medicationReference = null, subject = null;
         Period? effectivePeriod = null;
-        List<Dosage>? dosage = null;
+        Dosage[]? dosage = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -478,7 +489,7 @@ public static class FhirStreamReader
     private static MedicationAdministration MedicationAdministration(ref Utf8JsonReader r)
     {
         string? id = null, status = null, effectiveDateTime = null;
-        List<Resource>? contained = null;
+        Resource[]? contained = null;
         CodeableConcept? medication = null;
         Reference? medicationReference = null, subject = null;
         Period? effectivePeriod = null;
@@ -557,10 +568,10 @@ public static class FhirStreamReader
     {
         string? id = null, onsetDateTime = null, abatementDateTime = null, recordedDate = null;
         CodeableConcept? clinicalStatus = null, verificationStatus = null, code = null;
-        List<CodeableConcept>? category = null, bodySite = null;
+        CodeableConcept[]? category = null, bodySite = null;
         Reference? subject = null;
         Period? onsetPeriod = null;
-        List<ConditionStage>? stage = null;
+        ConditionStage[]? stage = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -617,14 +628,14 @@ public static class FhirStreamReader
     private static Observation Observation(ref Utf8JsonReader r)
     {
         string? id = null, status = null, effectiveDateTime = null, issued = null, valueString = null;
-        List<CodeableConcept>? category = null, interpretation = null;
+        CodeableConcept[]? category = null, interpretation = null;
         CodeableConcept? code = null, valueCodeableConcept = null;
         Reference? subject = null;
         Period? effectivePeriod = null;
         Quantity? valueQuantity = null;
         bool? valueBoolean = null;
-        List<ObservationReferenceRange>? referenceRange = null;
-        List<ObservationComponent>? component = null;
+        ObservationReferenceRange[]? referenceRange = null;
+        ObservationComponent[]? component = null;
         while (NextProperty(ref r))
         {
             var name = r.ValueSpan;
@@ -738,7 +749,7 @@ public static class FhirStreamReader
             return null;
         }
 
-        List<Coding>? coding = null;
+        Coding[]? coding = null;
         string? text = null;
         var any = false;
         while (NextProperty(ref r))
@@ -934,7 +945,7 @@ public static class FhirStreamReader
         string? text = null;
         Timing? timing = null;
         CodeableConcept? route = null;
-        List<DoseAndRate>? doseAndRate = null;
+        DoseAndRate[]? doseAndRate = null;
         var any = false;
         while (NextProperty(ref r))
         {
