@@ -123,10 +123,10 @@ internal static class MeasurementFacts
         var codings = observation.Code?.Coding ?? [];
         for (var i = 0; i < codings.Count; i++)
         {
-            var c = codings[i];
-            if (c.Code is not null && analyte.Loinc.Contains(c.Code) && CodeSystems.Is(c.System, CodeSystems.Loinc))
+            var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
+            if (code is not null && analyte.Loinc.Contains(code) && CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
             {
-                return c.Code;
+                return code;
             }
         }
 

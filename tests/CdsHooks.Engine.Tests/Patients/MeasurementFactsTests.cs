@@ -45,6 +45,15 @@ public class MeasurementFactsTests
         Assert.Equal("/mm³", platelets?.Unit);
     }
 
+    [Theory]
+    [InlineData(" 777-3")]
+    [InlineData("777-3 ")]
+    public void Add_LoincWithStrayWhitespace_StillRead(string code)
+    {
+        // As receptor and condition codes: a low platelet count must not be missed over a space in its code.
+        Assert.Equal(49000m, Facts([Obs(code, 49, "10*3/uL")]).Platelets?.Value);
+    }
+
     [Fact]
     public void Add_UnknownUnit_IsNotUsedAndReported()
     {
