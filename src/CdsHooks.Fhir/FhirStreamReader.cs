@@ -80,7 +80,8 @@ public static class FhirStreamReader
     /// and statuses hundreds of times. Each thread keeps the last string read per slot (slot chosen by a
     /// hash of the bytes), so a repeated value is compared instead of decoded and allocated again. A string
     /// is the same whichever way it comes (immutable, decoded from the same bytes); a miss costs one hash.
-    /// Bounded: 256 slots of at most 64 bytes per thread.
+    /// Bounded: 256 slots of at most 64 bytes per thread. A slot keeps its string (a patient reference, say)
+    /// until another value takes it: no more exposed than any collectable string, but worth knowing in a review.
     /// </summary>
     private sealed class RecentStrings
     {
