@@ -129,13 +129,19 @@ public static class FhirStreamReader
         }
     }
 
-    /// <summary>Moves to the next property name of the current object; false on its end. Declines an escaped
-    /// name (names are compared in place).</summary>
+    /// <summary>Moves to the next property name of the current object; false on its end. Declines an empty
+    /// object (FHIR JSON objects are never empty) and an escaped name (names are compared in place).</summary>
     public static bool NextProperty(ref Utf8JsonReader r)
     {
+        var first = r.TokenType == JsonTokenType.StartObject;
         r.Read();
         if (r.TokenType == JsonTokenType.EndObject)
         {
+            if (first)
+            {
+                Decline();
+            }
+
             return false;
         }
 
@@ -152,7 +158,7 @@ public static class FhirStreamReader
     public static void Decline() => throw new FhirReadDeclinedException();
 
     [DoesNotReturn]
-    private static T Decline<T>() => throw new FhirReadDeclinedException();
+    public static T Decline<T>() => throw new FhirReadDeclinedException();
 
     private static void Expect(ref Utf8JsonReader r, JsonTokenType token)
     {
@@ -252,14 +258,6 @@ public static class FhirStreamReader
         return true;
     }
 
-    private static void NonEmpty(bool any)
-    {
-        if (!any)
-        {
-            Decline(); // FHIR JSON objects are never empty
-        }
-    }
-
     private static int? Int(ref Utf8JsonReader r) => r.TokenType switch
     {
         JsonTokenType.Null => null,
@@ -322,10 +320,8 @@ public static class FhirStreamReader
     private static BundleLink BundleLink(ref Utf8JsonReader r)
     {
         string? relation = null, url = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("relation"u8)) { relation = String(ref r); }
@@ -333,7 +329,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new BundleLink { Relation = relation, Url = url };
     }
 
@@ -341,10 +336,8 @@ public static class FhirStreamReader
     {
         string? fullUrl = null;
         Resource? resource = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("resource"u8)) { resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r); }
@@ -352,7 +345,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new BundleEntry { FullUrl = fullUrl, Resource = resource };
     }
 
@@ -428,10 +420,8 @@ public static class FhirStreamReader
         CodeableConcept? item = null;
         Reference? itemReference = null;
         bool? isActive = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("itemCodeableConcept"u8)) { item = CodeableConcept(ref r); }
@@ -440,7 +430,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new MedicationIngredient { ItemCodeableConcept = item, ItemReference = itemReference, IsActive = isActive };
     }
 
@@ -534,10 +523,8 @@ public static class FhirStreamReader
 
         string? text = null;
         Quantity? dose = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("text"u8)) { text = String(ref r); }
@@ -545,7 +532,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new AdministrationDosage { Text = text, Dose = dose };
     }
 
@@ -612,17 +598,14 @@ public static class FhirStreamReader
     private static ConditionStage ConditionStage(ref Utf8JsonReader r)
     {
         CodeableConcept? summary = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("summary"u8)) { summary = CodeableConcept(ref r); }
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new ConditionStage { Summary = summary };
     }
 
@@ -683,10 +666,8 @@ public static class FhirStreamReader
     {
         Quantity? low = null, high = null;
         string? text = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("low"u8)) { low = Quantity(ref r); }
@@ -695,7 +676,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new ObservationReferenceRange { Low = low, High = high, Text = text };
     }
 
@@ -704,10 +684,8 @@ public static class FhirStreamReader
         CodeableConcept? code = null, valueCodeableConcept = null;
         Quantity? valueQuantity = null;
         string? valueString = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("code"u8)) { code = CodeableConcept(ref r); }
@@ -717,7 +695,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new ObservationComponent { Code = code, ValueQuantity = valueQuantity, ValueCodeableConcept = valueCodeableConcept, ValueString = valueString };
     }
 
@@ -726,10 +703,8 @@ public static class FhirStreamReader
     private static Coding Coding(ref Utf8JsonReader r)
     {
         string? system = null, version = null, code = null, display = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("system"u8)) { system = String(ref r); }
@@ -739,7 +714,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Coding { System = system, Version = version, Code = code, Display = display };
     }
 
@@ -752,10 +726,8 @@ public static class FhirStreamReader
 
         Coding[]? coding = null;
         string? text = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("coding"u8)) { coding = List(ref r, Coding); }
@@ -763,7 +735,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new CodeableConcept { Coding = coding, Text = text };
     }
 
@@ -776,10 +747,8 @@ public static class FhirStreamReader
         }
 
         string? reference = null, display = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("reference"u8)) { reference = String(ref r); }
@@ -787,7 +756,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return reference is null && display is null ? null : new Reference { ReferenceValue = reference, Display = display };
     }
 
@@ -800,10 +768,8 @@ public static class FhirStreamReader
 
         decimal? value = null;
         string? comparator = null, unit = null, system = null, code = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("value"u8)) { value = Decimal(ref r); }
@@ -814,7 +780,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Quantity { Value = value, Comparator = comparator, Unit = unit, System = system, Code = code };
     }
 
@@ -826,10 +791,8 @@ public static class FhirStreamReader
         }
 
         string? start = null, end = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("start"u8)) { start = String(ref r); }
@@ -837,7 +800,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Period { Start = start, End = end };
     }
 
@@ -850,10 +812,8 @@ public static class FhirStreamReader
 
         Quantity? low = null, high = null;
         string? text = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("low"u8)) { low = Quantity(ref r); }
@@ -862,7 +822,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Range { Low = low, High = high, Text = text };
     }
 
@@ -875,10 +834,8 @@ public static class FhirStreamReader
 
         TimingRepeat? repeat = null;
         CodeableConcept? code = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("repeat"u8)) { repeat = TimingRepeat(ref r); }
@@ -886,7 +843,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Timing { Repeat = repeat, Code = code };
     }
 
@@ -901,10 +857,8 @@ public static class FhirStreamReader
         int? count = null, frequency = null;
         decimal? period = null;
         string? periodUnit = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("frequency"u8)) { frequency = Int(ref r); }
@@ -915,7 +869,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new TimingRepeat { BoundsPeriod = boundsPeriod, Count = count, Frequency = frequency, Period = period, PeriodUnit = periodUnit };
     }
 
@@ -924,10 +877,8 @@ public static class FhirStreamReader
         CodeableConcept? type = null;
         Quantity? doseQuantity = null;
         Range? doseRange = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("doseQuantity"u8)) { doseQuantity = Quantity(ref r); }
@@ -936,7 +887,6 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new DoseAndRate { Type = type, DoseQuantity = doseQuantity, DoseRange = doseRange };
     }
 
@@ -947,10 +897,8 @@ public static class FhirStreamReader
         Timing? timing = null;
         CodeableConcept? route = null;
         DoseAndRate[]? doseAndRate = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("text"u8)) { text = String(ref r); }
@@ -961,24 +909,20 @@ public static class FhirStreamReader
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Dosage { Sequence = sequence, Text = text, Timing = timing, Route = route, DoseAndRate = doseAndRate };
     }
 
     private static Annotation Annotation(ref Utf8JsonReader r)
     {
         string? text = null;
-        var any = false;
         while (NextProperty(ref r))
         {
-            any = true;
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("text"u8)) { text = String(ref r); }
             else { Other(ref r, name); }
         }
 
-        NonEmpty(any);
         return new Annotation { Text = text };
     }
 }

@@ -124,7 +124,7 @@ public static partial class RequestReader
                 Once(ref seen, 1);
                 drafts = r.TokenType == JsonTokenType.StartObject && FhirStreamReader.ReadResource(ref r) is Bundle bundle
                     ? bundle
-                    : Declined<Bundle>();
+                    : FhirStreamReader.Decline<Bundle>();
             }
             else if (name.SequenceEqual("patientId"u8)) { Once(ref seen, 2); patientId = EnvelopeString(ref r); }
             else if (name.SequenceEqual("userId"u8)) { Once(ref seen, 4); userId = EnvelopeString(ref r); }
@@ -160,7 +160,7 @@ public static partial class RequestReader
             {
                 JsonTokenType.Null => new PrefetchValue.NoData(),
                 JsonTokenType.StartObject => new PrefetchValue.Data(FhirStreamReader.ReadResource(ref r)),
-                _ => Declined<PrefetchValue>(),
+                _ => FhirStreamReader.Decline<PrefetchValue>(),
             };
         }
 
@@ -216,7 +216,7 @@ public static partial class RequestReader
         var list = new List<string>();
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
-            list.Add(r.TokenType == JsonTokenType.String ? r.GetString()! : Declined<string>());
+            list.Add(r.TokenType == JsonTokenType.String ? r.GetString()! : FhirStreamReader.Decline<string>());
         }
 
         return list;
@@ -227,7 +227,7 @@ public static partial class RequestReader
     {
         JsonTokenType.String => r.GetString(),
         JsonTokenType.Null => null,
-        _ => Declined<string>(),
+        _ => FhirStreamReader.Decline<string>(),
     };
 
     /// <summary>An envelope key given twice: which one counts is the checked reader's call.</summary>
@@ -239,11 +239,5 @@ public static partial class RequestReader
         }
 
         seen |= bit;
-    }
-
-    private static T Declined<T>()
-    {
-        FhirStreamReader.Decline();
-        return default!;
     }
 }
