@@ -19,7 +19,6 @@ internal static class LineOfTherapy
     public const int EarlyRelapseMonths = 12;
     private const string Her2Class = "her2-targeted";
 
-    private static readonly DataKind[] History = [DataKind.MedicationRequests, DataKind.MedicationStatements, DataKind.MedicationAdministrations];
 
     public static Fact<Line> Determine(PatientFacts facts, Regimen regimen, PatientData data, DateTimeOffset now)
     {
@@ -31,12 +30,9 @@ internal static class LineOfTherapy
                 return new(Line.Unknown, "line of therapy unknown: " + facts.Metastatic.Text);
         }
 
-        foreach (var kind in History)
+        if (!data.MedicationHistoryAvailable)
         {
-            if (!data.IsAvailable(kind))
-            {
-                return new(Line.Unknown, "line of therapy unknown: the medication history could not be obtained");
-            }
+            return new(Line.Unknown, "line of therapy unknown: the medication history could not be obtained");
         }
 
         var her2 = regimen.Items.Where(i => i.Origin != Origin.Draft && i.ClassIds.Contains(Her2Class)).ToList();

@@ -33,4 +33,8 @@ public sealed record PatientData
     public IReadOnlySet<DataKind> Unavailable { get; init; } = new HashSet<DataKind>();
 
     public bool IsAvailable(DataKind kind) => !Unavailable.Contains(kind);
+
+    /// <summary>Requests, statements and administrations were all obtained: only then does "no record" mean "none".</summary>
+    public bool MedicationHistoryAvailable =>
+        IsAvailable(DataKind.MedicationRequests) && IsAvailable(DataKind.MedicationStatements) && IsAvailable(DataKind.MedicationAdministrations);
 }

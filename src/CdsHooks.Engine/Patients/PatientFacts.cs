@@ -41,10 +41,10 @@ public sealed record PatientFacts
     public DateTimeOffset? MetastaticOnset { get; init; }
     public Fact<Status> Visceral { get; init; } = new(Status.Unknown, "sites of metastasis not recorded");
     public Fact<Line> LineOfTherapy { get; init; } = new(Line.Unknown, "line of therapy could not be determined");
-    /// <summary>Concept ids of drugs stopped because the disease progressed.</summary>
-    public ImmutableArray<string> ProgressedOn { get; init; } = [];
-    /// <summary>One per drug concept in <see cref="ProgressedOn"/>: the concept id and what the record says.</summary>
+    /// <summary>Drugs stopped because the disease progressed: the concept id and what the record says.</summary>
     public ImmutableArray<Fact<string>> Progressions { get; init; } = [];
+    /// <summary>Concept ids of those drugs, each once (derived from <see cref="Progressions"/>).</summary>
+    public IEnumerable<string> ProgressedOn => Progressions.Select(p => p.Value).Distinct(StringComparer.Ordinal);
     public Measurement? Weight { get; init; }
     public Measurement? Platelets { get; init; }
     public Measurement? Alt { get; init; }

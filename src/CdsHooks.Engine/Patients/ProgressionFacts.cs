@@ -41,15 +41,10 @@ internal static partial class ProgressionFacts
 
         if (found.Count == 0)
         {
-            return facts with { Progressions = [], ProgressedOn = [] };
+            return facts with { Progressions = [] };
         }
 
-        var progressions = found.ToImmutable();
-        return facts with
-        {
-            Progressions = progressions,
-            ProgressedOn = [.. progressions.Select(p => p.Value).Distinct(StringComparer.Ordinal)],
-        };
+        return facts with { Progressions = found.ToImmutable() };
     }
 
     private static IEnumerable<CodeableConcept> Reasons(Resource resource) => resource switch

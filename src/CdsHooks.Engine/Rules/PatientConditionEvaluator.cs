@@ -22,12 +22,12 @@ internal static class PatientConditionEvaluator
 
         if (c.Her2 is not null)
         {
-            Add(Receptor(facts.Her2, c.Her2));
+            Add(Flag(facts.Her2, c.Her2 == "positive"));
         }
 
         if (c.HormoneReceptor is not null)
         {
-            Add(Receptor(facts.HormoneReceptor, c.HormoneReceptor));
+            Add(Flag(facts.HormoneReceptor, c.HormoneReceptor == "positive"));
         }
 
         if (c.Metastatic is { } metastatic)
@@ -80,14 +80,6 @@ internal static class PatientConditionEvaluator
             anyUnknown |= r == Result.Unknown;
         }
 
-        Result Receptor(Fact<Status> fact, string wanted)
-        {
-            var r = fact.Value == Status.Unknown ? Result.Unknown
-                : (fact.Value == Status.Positive) == (wanted == "positive") ? Result.Met : Result.NotMet;
-            Note(r, fact.Text);
-            return r;
-        }
-
         Result Flag(Fact<Status> fact, bool wanted)
         {
             var r = fact.Value == Status.Unknown ? Result.Unknown
@@ -101,14 +93,13 @@ internal static class PatientConditionEvaluator
         Result Progression(string concept)
         {
             var records = facts.Progressions.Where(p => p.Value == concept).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToList();
-            if (records.Count > 0 || facts.ProgressedOn.Contains(concept))
+            if (records.Count > 0)
             {
                 used.AddRange(records);
                 return Result.Met;
             }
 
-            DataKind[] history = [DataKind.MedicationRequests, DataKind.MedicationStatements, DataKind.MedicationAdministrations];
-            if (history.Any(k => !ctx.Input.Data.IsAvailable(k)))
+            if (!ctx.Input.Data.MedicationHistoryAvailable)
             {
                 unknown.Add($"progression on {concept}: the medication history could not be obtained");
                 return Result.Unknown;
