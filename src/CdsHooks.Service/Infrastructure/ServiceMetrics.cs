@@ -23,7 +23,9 @@ public sealed class ServiceMetrics
         _evaluationMs = meter.CreateHistogram<double>("cds.evaluation.duration", "ms", "In-process rule evaluation time");
     }
 
-    public long RuleFailures { get; private set; }
+    private long _ruleFailureCount;
+
+    public long RuleFailures => Interlocked.Read(ref _ruleFailureCount);
 
     public void HookAnswered(string serviceId, double evaluationMs)
     {
@@ -35,7 +37,7 @@ public sealed class ServiceMetrics
 
     public void RuleFailed(string ruleId)
     {
-        RuleFailures++;
+        Interlocked.Increment(ref _ruleFailureCount); // rules fail on concurrent requests too
         _ruleFailures.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
     }
 

@@ -13,23 +13,34 @@ internal sealed class ReplayCache(TimeProvider time)
     private const int SweepAbove = 10_000;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private long _nextSweep;
+    private long _nextSizeSweep;
+    private long _count; // ConcurrentDictionary.Count takes every bucket lock: not on each request
 
     /// <summary>Records (issuer, jti) until <paramref name="forgetAfter"/> (Unix seconds); false if it was seen.</summary>
     public bool TryRecord(string issuer, string jti, long forgetAfter)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (_seen.Count > SweepAbove || now >= Interlocked.Read(ref _nextSweep))
+        // Every minute, and at most every second while more than SweepAbove are held (not on every call).
+        var crowded = Interlocked.Read(ref _count) > SweepAbove && now >= Interlocked.Read(ref _nextSizeSweep);
+        if (crowded || now >= Interlocked.Read(ref _nextSweep))
         {
             Interlocked.Exchange(ref _nextSweep, now + 60);
+            Interlocked.Exchange(ref _nextSizeSweep, now + 1);
             foreach (var (key, expiry) in _seen)
             {
-                if (expiry < now)
+                if (expiry < now && _seen.TryRemove(key, out _))
                 {
-                    _seen.TryRemove(key, out _);
+                    Interlocked.Decrement(ref _count);
                 }
             }
         }
 
-        return _seen.TryAdd(issuer + "\u001f" + jti, forgetAfter);
+        if (!_seen.TryAdd(issuer + "\u001f" + jti, forgetAfter))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _count);
+        return true;
     }
 }
