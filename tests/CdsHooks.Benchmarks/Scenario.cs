@@ -35,7 +35,7 @@ internal sealed class Scenario
         Checks = BuiltInChecks.All.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
         Renderer = new CardRenderer(Engine.Knowledge);
         Prefetch = new PrefetchResolver(
-            new NoFetch(),
+            () => new NoFetch(),
             new FhirServerPolicy(new FhirAccessOptions(), development: true),
             Microsoft.Extensions.Options.Options.Create(new FhirAccessOptions()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<PrefetchResolver>.Instance);

@@ -1,4 +1,5 @@
 using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Security;
 
 namespace CdsHooks.Service.Discovery;
 
@@ -16,7 +17,7 @@ public static class DiscoveryEndpoints
 {
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/cds-services", List).RequireAuthorization(Security.AuthPolicies.Discovery);
+        app.MapGet("/cds-services", List).RequireCdsClient(app, AuthPolicies.Discovery);
         return app;
     }
 

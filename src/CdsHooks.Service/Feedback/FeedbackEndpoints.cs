@@ -1,6 +1,7 @@
 using CdsHooks.Fhir;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Infrastructure;
+using CdsHooks.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public static class FeedbackEndpoints
 {
     public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cds-services/{id}/feedback", Receive).RequireAuthorization(Security.AuthPolicies.Hooks);
+        app.MapPost("/cds-services/{id}/feedback", Receive).RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
 

@@ -6,6 +6,7 @@ using CdsHooks.Engine.Rules;
 using CdsHooks.Fhir;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;
+using CdsHooks.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public static class HookEndpoints
 {
     public static IEndpointRouteBuilder MapHooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cds-services/{id}", Invoke).RequireAuthorization(Security.AuthPolicies.Hooks);
+        app.MapPost("/cds-services/{id}", Invoke).RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
 

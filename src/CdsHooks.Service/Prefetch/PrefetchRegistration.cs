@@ -37,7 +37,11 @@ public static class PrefetchRegistration
             .AddHttpMessageHandler<FhirResilienceHandler>()
             .RemoveAllLoggers(); // the default handler logs full URLs, and FHIR queries carry the patient id
 
-        builder.Services.AddScoped<PrefetchResolver>();
+        builder.Services.AddSingleton(sp => new PrefetchResolver(
+            sp.GetRequiredService<IFhirFetcher>, // transient: a typed client per call that reads from the server
+            sp.GetRequiredService<FhirServerPolicy>(),
+            sp.GetRequiredService<IOptions<FhirAccessOptions>>(),
+            sp.GetRequiredService<ILogger<PrefetchResolver>>()));
         return builder;
     }
 }

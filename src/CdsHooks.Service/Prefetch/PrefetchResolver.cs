@@ -20,8 +20,10 @@ public sealed record ResolvedData(PatientData Data, IReadOnlyDictionary<DataKind
 /// and never more than the deadline. A kind that cannot be obtained completely is marked unavailable
 /// (what was read is kept: it can only add findings), so that cards say what was not checked.
 /// </summary>
+/// <remarks>One instance for the service. The FHIR client (<paramref name="fetchers"/>, a typed HttpClient from the
+/// factory) is created only for a call that reads from the server: a complete prefetch, the usual case, needs none.</remarks>
 public sealed class PrefetchResolver(
-    IFhirFetcher fetcher,
+    Func<IFhirFetcher> fetchers,
     FhirServerPolicy policy,
     IOptions<FhirAccessOptions> options,
     ILogger<PrefetchResolver> logger)
@@ -36,20 +38,42 @@ public sealed class PrefetchResolver(
         (PrefetchKeys.MedicationAdministrations, DataKind.MedicationAdministrations),
     ];
 
+    private static readonly IReadOnlySet<DataKind> NothingUnavailable = System.Collections.Frozen.FrozenSet<DataKind>.Empty;
+
     public async Task<ResolvedData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
     {
         var server = UsableServer(request, out var serverProblem);
 
-        // The deadline is a timer: armed only when some key may be read from the server (a complete
-        // prefetch, the usual case, needs none).
-        using var deadline = server is not null && Keys.Any(k => MayFetch(request.Prefetch.GetValueOrDefault(k.Key)))
+        // The deadline is a timer and the client a few objects: both only when some key may be read from
+        // the server (a complete prefetch, the usual case, needs neither).
+        using var deadline = server is not null && AnyMayFetch(request)
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
             : null;
         deadline?.CancelAfter(options.Value.TimeoutMs);
-        var access = new Access(request, server, serverProblem, deadline?.Token ?? cancellationToken, cancellationToken);
+        var access = new Access(request, server, serverProblem, deadline is null ? null : fetchers(),
+            deadline?.Token ?? cancellationToken, cancellationToken);
 
-        var tasks = Keys.Select(k => ResolveKeyAsync(access, k.Key)).ToArray();
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        KeyResult[] results;
+        if (deadline is null)
+        {
+            // Nothing to read from the server: every key is settled at once, without a task each.
+            results = new KeyResult[Keys.Length];
+            for (var i = 0; i < Keys.Length; i++)
+            {
+                results[i] = await ResolveKeyAsync(access, Keys[i].Key).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var tasks = new Task<KeyResult>[Keys.Length];
+            for (var i = 0; i < Keys.Length; i++)
+            {
+                tasks[i] = ResolveKeyAsync(access, Keys[i].Key).AsTask();
+            }
+
+            results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+
         cancellationToken.ThrowIfCancellationRequested(); // the caller went away: nobody to answer
 
         var problems = new Dictionary<DataKind, string>();
@@ -92,9 +116,22 @@ public sealed class PrefetchResolver(
             MedicationStatements = statements,
             MedicationAdministrations = administrations,
             Medications = medications,
-            Unavailable = problems.Keys.ToHashSet(),
+            Unavailable = problems.Count == 0 ? NothingUnavailable : problems.Keys.ToHashSet(),
         };
         return new ResolvedData(data, problems);
+    }
+
+    private static bool AnyMayFetch(HookRequest request)
+    {
+        foreach (var (key, _) in Keys)
+        {
+            if (MayFetch(request.Prefetch.GetValueOrDefault(key)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <see cref="ResolveKeyAsync"/> may read this key from the FHIR server: it is absent, the
@@ -126,7 +163,7 @@ public sealed class PrefetchResolver(
         return request.FhirServer;
     }
 
-    private async Task<KeyResult> ResolveKeyAsync(Access access, string key)
+    private async ValueTask<KeyResult> ResolveKeyAsync(Access access, string key)
     {
         var value = access.Request.Prefetch.GetValueOrDefault(key);
         switch (value)
@@ -199,7 +236,7 @@ public sealed class PrefetchResolver(
         FetchResult result;
         try
         {
-            result = await fetcher.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
+            result = await access.Fetcher!.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!access.Aborted.IsCancellationRequested)
         {
@@ -242,7 +279,8 @@ public sealed class PrefetchResolver(
         }
     }
 
-    private sealed record Access(HookRequest Request, Uri? Server, string ServerProblem, CancellationToken Deadline, CancellationToken Aborted);
+    /// <param name="Fetcher">Present whenever <paramref name="Server"/> is and some key may be read from it.</param>
+    private sealed record Access(HookRequest Request, Uri? Server, string ServerProblem, IFhirFetcher? Fetcher, CancellationToken Deadline, CancellationToken Aborted);
 
     private sealed record KeyResult(List<Resource> Resources, string? Problem);
 }

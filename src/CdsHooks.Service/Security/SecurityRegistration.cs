@@ -32,10 +32,10 @@ public static class SecurityRegistration
                 "Register at least one client (README: Registering a CDS client).");
         }
 
-        builder.Services.AddSingleton(new SecurityState(enabled));
+        builder.Services.AddSingleton(new SecurityState(enabled, options.RequireForDiscovery));
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthPolicies.Hooks, p => Allow(p, enabled))
-            .AddPolicy(AuthPolicies.Discovery, p => Allow(p, enabled && options.RequireForDiscovery));
+            .AddPolicy(AuthPolicies.Hooks, p => p.RequireAuthenticatedUser())
+            .AddPolicy(AuthPolicies.Discovery, p => p.RequireAuthenticatedUser());
         if (enabled)
         {
             builder.AddJwtAuthentication(options);
@@ -48,18 +48,23 @@ public static class SecurityRegistration
         return builder;
     }
 
-    private static void Allow(AuthorizationPolicyBuilder policy, bool requireToken)
-    {
-        if (requireToken)
-        {
-            policy.RequireAuthenticatedUser();
-        }
-        else
-        {
-            policy.RequireAssertion(_ => true);
-        }
-    }
+    /// <summary>
+    /// Puts <paramref name="policy"/> on an endpoint when it can refuse someone (authentication on, and for
+    /// discovery only when <see cref="SecurityOptions.RequireForDiscovery"/>); otherwise the endpoint is
+    /// marked anonymous. An open endpoint with a policy that lets everyone through would still pay a policy
+    /// evaluation on every hook call, and say nothing a reader of the endpoint's metadata could not get wrong.
+    /// </summary>
+    public static TBuilder RequireCdsClient<TBuilder>(this TBuilder endpoint, IEndpointRouteBuilder app, string policy)
+        where TBuilder : IEndpointConventionBuilder =>
+        app.ServiceProvider.GetRequiredService<SecurityState>().Protects(policy)
+            ? endpoint.RequireAuthorization(policy)
+            : endpoint.AllowAnonymous();
 }
 
-/// <summary>Whether JWT authentication is on, logged loudly at start-up when it is off.</summary>
-public sealed record SecurityState(bool Enabled);
+/// <summary>Whether JWT authentication is on (logged loudly at start-up when it is off), and whether
+/// discovery needs a token too.</summary>
+public sealed record SecurityState(bool Enabled, bool RequireForDiscovery)
+{
+    /// <summary>Whether the endpoints under <paramref name="policy"/> need a valid token.</summary>
+    public bool Protects(string policy) => Enabled && (policy != AuthPolicies.Discovery || RequireForDiscovery);
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using CdsHooks.Service.Security;
 using CdsHooks.Service.Tests.Infrastructure;
 using CdsHooks.Service.Tests.Prefetch;
 
@@ -10,6 +11,15 @@ public sealed class SecurityConfigurationTests
 {
     private static readonly Uri Jwks = new("http://127.0.0.1:9/.well-known/jwks.json");
     private static readonly Uri Fhir = new("https://ehr.example.org/fhir/");
+
+    [Theory]
+    [InlineData(true, false, AuthPolicies.Hooks, true)]
+    [InlineData(true, false, AuthPolicies.Discovery, false)]
+    [InlineData(true, true, AuthPolicies.Discovery, true)]
+    [InlineData(false, true, AuthPolicies.Hooks, false)]
+    [InlineData(false, true, AuthPolicies.Discovery, false)]
+    public void Protects_OnlyWhereATokenCanBeRequired(bool enabled, bool requireForDiscovery, string policy, bool expected) =>
+        Assert.Equal(expected, new SecurityState(enabled, requireForDiscovery).Protects(policy));
 
     [Fact]
     public async Task Discovery_RequiredByConfiguration_NeedsTokenForDiscoveryAudience()
