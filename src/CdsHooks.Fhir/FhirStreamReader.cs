@@ -23,7 +23,14 @@ public static class FhirStreamReader
     /// <summary>Reads the resource whose <c>StartObject</c> is the current token; leaves the reader on its
     /// <c>EndObject</c>. Throws <see cref="FhirReadDeclinedException"/> (or <see cref="JsonException"/> for
     /// broken JSON) when the input is not one it is sure of.</summary>
-    public static Resource ReadResource(ref Utf8JsonReader r)
+    public static Resource ReadResource(ref Utf8JsonReader r) => ReadResource(ref r, entryUrls: true);
+
+    /// <summary>As <see cref="ReadResource(ref Utf8JsonReader)"/>, except that the entries of a Bundle at the top
+    /// keep no <c>fullUrl</c> (it is still checked). For callers that keep only the entries' resources, such as
+    /// prefetch search results: a year of history carries a hundred absolute URLs, read and dropped at once.</summary>
+    public static Resource ReadResourceWithoutEntryUrls(ref Utf8JsonReader r) => ReadResource(ref r, entryUrls: false);
+
+    private static Resource ReadResource(ref Utf8JsonReader r, bool entryUrls)
     {
         Expect(ref r, JsonTokenType.StartObject);
         if (!NextProperty(ref r) || !r.ValueSpan.SequenceEqual("resourceType"u8))
@@ -40,7 +47,7 @@ public static class FhirStreamReader
         var type = r.ValueSpan;
         return type.Length switch
         {
-            6 when type.SequenceEqual("Bundle"u8) => Bundle(ref r),
+            6 when type.SequenceEqual("Bundle"u8) => Bundle(ref r, entryUrls),
             7 when type.SequenceEqual("Patient"u8) => Patient(ref r),
             9 when type.SequenceEqual("Condition"u8) => Condition(ref r),
             10 when type.SequenceEqual("Medication"u8) => Medication(ref r),
@@ -70,6 +77,29 @@ public static class FhirStreamReader
         return r.ValueIsEscaped || r.ValueSpan.Length > RecentStrings.MaxLength
             ? r.GetString()
             : (t_recent ??= new RecentStrings()).Get(ref r);
+    }
+
+    /// <summary>Checks a string value as <see cref="String"/> reads it, without making the string.</summary>
+    private static void CheckString(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (r.TokenType != JsonTokenType.String || r.HasValueSequence || r.ValueSpan.Length == 0)
+        {
+            Decline();
+        }
+
+        if (r.ValueIsEscaped)
+        {
+            _ = r.GetString(); // rare: unescaping checks what the string would hold
+        }
+        else if (!System.Text.Unicode.Utf8.IsValid(r.ValueSpan))
+        {
+            Decline(); // GetString would throw: the checked reader rejects it
+        }
     }
 
     [ThreadStatic]
@@ -296,7 +326,7 @@ public static class FhirStreamReader
         return new Resource { Id = id };
     }
 
-    private static Bundle Bundle(ref Utf8JsonReader r)
+    private static Bundle Bundle(ref Utf8JsonReader r, bool entryUrls)
     {
         string? id = null, type = null;
         int? total = null;
@@ -306,7 +336,7 @@ public static class FhirStreamReader
         {
             var name = r.ValueSpan;
             r.Read();
-            if (name.SequenceEqual("entry"u8)) { entry = List(ref r, BundleEntry); }
+            if (name.SequenceEqual("entry"u8)) { entry = entryUrls ? List(ref r, BundleEntry) : List(ref r, BundleEntryWithoutUrl); }
             else if (name.SequenceEqual("id"u8)) { id = String(ref r); }
             else if (name.SequenceEqual("type"u8)) { type = String(ref r); }
             else if (name.SequenceEqual("total"u8)) { total = Int(ref r); }
@@ -346,6 +376,21 @@ public static class FhirStreamReader
         }
 
         return new BundleEntry { FullUrl = fullUrl, Resource = resource };
+    }
+
+    private static BundleEntry BundleEntryWithoutUrl(ref Utf8JsonReader r)
+    {
+        Resource? resource = null;
+        while (NextProperty(ref r))
+        {
+            var name = r.ValueSpan;
+            r.Read();
+            if (name.SequenceEqual("resource"u8)) { resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r); }
+            else if (name.SequenceEqual("fullUrl"u8)) { CheckString(ref r); }
+            else { Other(ref r, name); }
+        }
+
+        return new BundleEntry { Resource = resource };
     }
 
     private static MedicationRequest MedicationRequest(ref Utf8JsonReader r)

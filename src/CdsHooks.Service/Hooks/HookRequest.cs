@@ -20,6 +20,8 @@ public abstract record PrefetchValue
 {
     public sealed record NoData : PrefetchValue;
 
+    /// <summary>The resource as sent, except that a Bundle's entries keep no <c>fullUrl</c>: the service uses only
+    /// the entries' resources (references to them resolve by type and id).</summary>
     public sealed record Data(Resource Resource) : PrefetchValue;
 
     public sealed record ClientError(OperationOutcome Outcome) : PrefetchValue;

@@ -159,7 +159,7 @@ public static partial class RequestReader
             result[key] = r.TokenType switch
             {
                 JsonTokenType.Null => new PrefetchValue.NoData(),
-                JsonTokenType.StartObject => new PrefetchValue.Data(FhirStreamReader.ReadResource(ref r)),
+                JsonTokenType.StartObject => new PrefetchValue.Data(FhirStreamReader.ReadResourceWithoutEntryUrls(ref r)),
                 _ => FhirStreamReader.Decline<PrefetchValue>(),
             };
         }

@@ -278,12 +278,18 @@ public static partial class RequestReader
             {
                 OperationOutcome outcome => new PrefetchValue.ClientError(outcome),
                 null => new PrefetchValue.NoData(),
-                _ => new PrefetchValue.Data(resource),
+                _ => new PrefetchValue.Data(WithoutEntryUrls(resource)),
             };
         }
 
         return (result, null);
     }
+
+    /// <summary>A prefetch Bundle keeps no entry fullUrl, as the one-pass reader reads it (<see cref="PrefetchValue.Data"/>).</summary>
+    private static Resource WithoutEntryUrls(Resource resource) =>
+        resource is Bundle { Entry: { } entries } bundle && entries.Any(e => e.FullUrl is not null)
+            ? bundle with { Entry = [.. entries.Select(e => e with { FullUrl = null })] }
+            : resource;
 
     private static (Resource?, RequestError?) ParseResource(JsonElement element, string path)
     {

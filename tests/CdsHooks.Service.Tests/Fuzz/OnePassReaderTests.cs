@@ -122,6 +122,46 @@ public sealed class OnePassReaderTests(ITestOutputHelper output)
         Assert.IsType<PrefetchValue.ClientError>(read.Request!.Prefetch["observations"]);
     }
 
+    [Fact]
+    public void PrefetchBundles_KeepNoEntryUrls_DraftsKeepTheirs_InBothReaders()
+    {
+        var body = Encoding.UTF8.GetBytes(
+            """{"hook":"order-sign","hookInstance":"h","context":{"patientId":"p","draftOrders":{"resourceType":"Bundle","entry":[{"fullUrl":"urn:uuid:d1","resource":{"resourceType":"MedicationRequest","status":"draft"}}]}},"prefetch":{"medicationRequests":{"resourceType":"Bundle","entry":[{"fullUrl":"https://ehr.example/fhir/Medication/m1","resource":{"resourceType":"Medication","id":"m1"}}]}}}""");
+        var service = CdsServiceCatalog.Services["triple-positive-order-sign"];
+
+        foreach (var request in new[] { RequestReader.TryReadOnePass(body, service)!, RequestReader.ReadChecked(body, service).Request! })
+        {
+            Assert.Equal("urn:uuid:d1", request.DraftOrders.Entry![0].FullUrl);
+            var prefetched = Assert.IsType<Bundle>(Assert.IsType<PrefetchValue.Data>(request.Prefetch["medicationRequests"]).Resource);
+            Assert.Null(prefetched.Entry![0].FullUrl);
+            Assert.Equal("m1", prefetched.Entry[0].Resource!.Id);
+        }
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("number")]
+    [InlineData("not UTF-8")]
+    public void PrefetchEntryUrl_NotKept_ButStillChecked(string fault)
+    {
+        byte[] fullUrl = fault switch
+        {
+            "empty" => "\"\""u8.ToArray(),
+            "number" => "1"u8.ToArray(),
+            _ => [(byte)'"', 0xFF, 0xFE, (byte)'"'],
+        };
+        byte[] body =
+        [
+            .. """{"hook":"order-sign","hookInstance":"h","context":{"patientId":"p","draftOrders":{"resourceType":"Bundle","entry":[]}},"prefetch":{"medicationRequests":{"resourceType":"Bundle","entry":[{"fullUrl":"""u8,
+            .. fullUrl,
+            .. ""","resource":{"resourceType":"Medication","id":"m1"}}]}}}"""u8,
+        ];
+        var service = CdsServiceCatalog.Services["triple-positive-order-sign"];
+
+        Assert.Null(RequestReader.TryReadOnePass(body, service));
+        Assert.IsType<PrefetchValue.ClientError>(RequestReader.Read(body, service).Request!.Prefetch["medicationRequests"]);
+    }
+
     private static CdsServiceDefinition? ServiceFor(string path) =>
         CdsServiceCatalog.Services.TryGetValue(path["/cds-services/".Length..], out var service) ? service : null;
 
