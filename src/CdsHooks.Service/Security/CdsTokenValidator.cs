@@ -29,10 +29,15 @@ internal sealed class CdsTokenValidator(
 
     public async Task<TokenCheck> ValidateAsync(string token, string audience, CancellationToken cancellationToken)
     {
+        if (token.Length > Handler.MaximumTokenSizeInBytes)
+        {
+            return Fail($"the token is longer than {Handler.MaximumTokenSizeInBytes} bytes", string.Empty, string.Empty);
+        }
+
         JsonWebToken jwt;
         try
         {
-            jwt = Handler.ReadJsonWebToken(token);
+            jwt = Handler.ReadJsonWebToken(token); // read once: the signature check below takes the parsed token
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or System.Text.Json.JsonException)
         {
@@ -75,7 +80,7 @@ internal sealed class CdsTokenValidator(
             return Reject(keyProblem!);
         }
 
-        var signature = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var signature = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
             IssuerSigningKey = key,
             TryAllIssuerSigningKeys = false,

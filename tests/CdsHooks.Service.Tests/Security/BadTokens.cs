@@ -40,6 +40,7 @@ public static class BadTokens
         { "not a JWT", "not a well-formed JWT" },
         { "Basic scheme", "not a Bearer token" },
         { "ES256 (not configured)", "algorithm 'ES256' is not accepted" },
+        { "longer than 16 KB (validly signed)", "longer than 16384 bytes" },
     };
 
     public static string Build(SecuredService service, string problem)
@@ -120,6 +121,9 @@ public static class BadTokens
                     return TestTokens.Sign(new ECDsaSecurityKey(p256) { KeyId = keys.Ec.KeyId }, "ES256", claims, jku);
                 }
 
+            case "longer than 16 KB (validly signed)":
+                claims["padding"] = new string('x', 17 * 1024);
+                return Es(claims);
             default: throw new ArgumentOutOfRangeException(nameof(problem), problem, null);
         }
     }
