@@ -46,18 +46,13 @@ public static class BodyReader
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
         var length = 0;
+        RequestError? error = null;
         try
         {
-            while (true)
+            while (error is null)
             {
                 if (length == buffer.Length)
                 {
-                    if (length > limit)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (null, TooLarge(limit));
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -71,31 +66,26 @@ public static class BodyReader
                 }
 
                 length += read;
-                if (length > limit)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, TooLarge(limit));
-                }
+                error = length > limit ? TooLarge(limit) : null;
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // The client hung up mid-body (load generators do at the end of a run): not a server error.
-            ArrayPool<byte>.Shared.Return(buffer);
-            return (null, new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body")));
+            error = new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body"));
         }
         catch (BadHttpRequestException ex)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? TooLarge(limit)
-                : RequestError.Invalid("$", "The request body could not be read: " + ex.Message));
+                : RequestError.Invalid("$", "The request body could not be read: " + ex.Message);
         }
 
-        if (length == 0)
+        error ??= length == 0 ? RequestError.Invalid("$", "The request body is empty; a JSON object is required") : null;
+        if (error is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            return (null, RequestError.Invalid("$", "The request body is empty; a JSON object is required"));
+            ArrayPool<byte>.Shared.Return(buffer); // the one place a failed read gives its buffer back
+            return (null, error);
         }
 
         return (new RequestBody(buffer, length), null);
