@@ -65,6 +65,22 @@ public static class FhirJson
         }
     }
 
+    /// <summary>
+    /// <see cref="ReadChecked(JsonElement)"/> for UTF-8 bytes (a FHIR server's answer): plain FHIR, nearly all of
+    /// it, is read in one pass (<see cref="FhirStreamReader.TryRead"/>), with the same result; whatever that
+    /// declines is parsed and read by the checked path. Throws <see cref="JsonException"/> for bytes that are not JSON.
+    /// </summary>
+    public static (Resource? Resource, string? Path, string? Problem) ReadChecked(ReadOnlyMemory<byte> json)
+    {
+        if (FhirStreamReader.TryRead(json.Span) is { } resource)
+        {
+            return (resource, null, null);
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return ReadChecked(document.RootElement);
+    }
+
     /// <summary>The first sentence of a System.Text.Json message (the rest repeats path and position).</summary>
     public static string FirstSentence(string message)
     {

@@ -25,6 +25,28 @@ public static class FhirStreamReader
     /// broken JSON) when the input is not one it is sure of.</summary>
     public static Resource ReadResource(ref Utf8JsonReader r) => ReadResource(ref r, entryUrls: true);
 
+    /// <summary>One resource from UTF-8 JSON bytes, or null when this reader declines them (see above) or they
+    /// hold more than one JSON value: the caller then parses them and uses <see cref="FhirJson.ReadChecked(JsonElement)"/>,
+    /// which names the fault. Limits as <see cref="JsonDocument"/>'s defaults (depth 64, no comments).</summary>
+    public static Resource? TryRead(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var r = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            if (!r.Read())
+            {
+                return null;
+            }
+
+            var resource = ReadResource(ref r);
+            return r.Read() ? null : resource; // content after the resource: the parser says what is wrong
+        }
+        catch (Exception ex) when (ex is FhirReadDeclinedException or JsonException or InvalidOperationException)
+        {
+            return null; // declined, broken JSON, or a string that is not valid UTF-8
+        }
+    }
+
     /// <summary>As <see cref="ReadResource(ref Utf8JsonReader)"/>, except that the entries of a Bundle at the top
     /// keep no <c>fullUrl</c> (it is still checked). For callers that keep only the entries' resources, such as
     /// prefetch search results: a year of history carries a hundred absolute URLs, read and dropped at once.</summary>

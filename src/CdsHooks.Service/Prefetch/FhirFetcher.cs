@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -46,15 +47,24 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
                     : $"the FHIR server answered HTTP {(int)response.StatusCode}");
             }
 
+            // The content is already buffered (at most MaxResponseBytes, HttpClient's limit); it is copied once into a
+            // pooled array and read with the same checked read as the hook request, one pass when the JSON is plain:
+            // a server's holes (a null coding) never reach the engine.
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                // The same checked read as the hook request: a server's holes (a null coding) never reach the engine.
-                using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-                var (resource, path, problem) = FhirJson.ReadChecked(document.RootElement);
-                return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
-                    : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
-                    : new FetchResult.Success(resource);
+                var (buffer, length) = await ReadAllAsync(stream, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var (resource, path, problem) = FhirJson.ReadChecked(buffer.AsMemory(0, length));
+                    return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
+                        : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
+                        : new FetchResult.Success(resource);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -80,6 +90,39 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
             return new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON");
+        }
+    }
+
+    /// <summary>The whole stream in an array from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(Stream stream, long? sizeHint, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(sizeHint ?? 0, 16 * 1024, Array.MaxLength));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
