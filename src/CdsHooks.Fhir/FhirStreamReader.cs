@@ -132,12 +132,13 @@ public static class FhirStreamReader
     /// and statuses hundreds of times. Each thread keeps the last string read per slot (slot chosen by a
     /// hash of the bytes), so a repeated value is compared instead of decoded and allocated again. A string
     /// is the same whichever way it comes (immutable, decoded from the same bytes); a miss costs one hash.
-    /// Bounded: 256 slots of at most 64 bytes per thread. A slot keeps its string (a patient reference, say)
-    /// until another value takes it: no more exposed than any collectable string, but worth knowing in a review.
+    /// Bounded: 256 slots of at most 128 bytes per thread (LOINC displays run past 70). A slot keeps its string
+    /// (a patient reference, say) until another value takes it: no more exposed than any collectable string,
+    /// but worth knowing in a review.
     /// </summary>
     private sealed class RecentStrings
     {
-        public const int MaxLength = 64;
+        public const int MaxLength = 128;
         private const int Slots = 256;
         private readonly byte[] _bytes = new byte[Slots * MaxLength];
         private readonly int[] _lengths = new int[Slots];
