@@ -82,7 +82,7 @@ internal sealed class Scenario
 
     public static Scenario Load(string fixture) => new(fixture);
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CdsHooks.sln")))
