@@ -18,6 +18,8 @@ public class PipelineBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
     private Scenario _s = null!;
+    private CdsResponse _answer = null!;
+    private JsonWriterOptions _writerOptions;
 
     [Params(Fixtures.FullPrefetch, Fixtures.Small)]
     public string Fixture { get; set; } = Fixtures.FullPrefetch;
@@ -26,6 +28,8 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _s = Scenario.Load(Fixture);
+        _writerOptions = AppJson.WriterOptions();
+        _answer = new CdsResponse { Cards = _s.Engine.Evaluate(_s.Input).Cards };
         if (HookCall() == 0 || _s.Engine.Evaluate(_s.Input).Cards.Count == 0)
         {
             throw new InvalidOperationException($"{Fixture} produced no card: the benchmark would not measure card rendering");
@@ -49,9 +53,18 @@ public class PipelineBenchmarks
         var data = _s.Prefetch.ResolveAsync(request!, CancellationToken.None).GetAwaiter().GetResult().Data;
         var result = _s.Engine.Evaluate(new EvaluationInput(_s.Service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data));
 
+        return Write(new CdsResponse { Cards = result.Cards });
+    }
+
+    /// <summary>The answer's JSON alone, from cards already rendered, with the service's writer options.</summary>
+    [Benchmark]
+    public int WriteAnswer() => Write(_answer);
+
+    private int Write(CdsResponse answer)
+    {
         _output.ResetWrittenCount();
-        using var writer = new Utf8JsonWriter(_output);
-        JsonSerializer.Serialize(writer, new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
+        using var writer = new Utf8JsonWriter(_output, _writerOptions);
+        JsonSerializer.Serialize(writer, answer, CdsJsonContext.Default.CdsResponse);
         return _output.WrittenCount;
     }
 }
