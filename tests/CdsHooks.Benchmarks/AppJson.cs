@@ -13,10 +13,4 @@ internal static class AppJson
         options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         return options;
     }
-
-    public static JsonWriterOptions WriterOptions()
-    {
-        var options = SerializerOptions();
-        return new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, SkipValidation = true };
-    }
 }

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Fhir;
 
@@ -17,13 +14,14 @@ namespace CdsHooks.Service.Infrastructure;
 /// <item>The card, suggestion and action envelopes are written directly with pre-encoded property names and the
 /// CDS Hooks constants (indicator, selectionBehavior, action type) pre-encoded too.</item>
 /// </list>
-/// The FHIR resources inside actions stay on the generated serializer: their contract is polymorphic and owned
-/// by the FHIR library. Member order and null omission follow <see cref="CdsModels"/>: declaration order,
-/// nulls left out (CDS Hooks forbids null; builders never make "" or empty lists, and if one did it would be
+/// The FHIR resources inside actions stay on the generated serializer, whose contract the FHIR library owns;
+/// a MedicationRequest (every create the service suggests) goes through its own type's fast path rather than the
+/// polymorphic one (<see cref="WriteResource"/>). Member order and null omission follow CdsModels.cs: declaration
+/// order, nulls left out (CDS Hooks forbids null; builders never make "" or empty lists, and if one did it would be
 /// written as the serializer writes it). One instance per writer options: the encoder is a host setting and the
 /// prepared bytes are escaped with it.
 /// </summary>
-internal sealed class AnswerJson
+internal sealed partial class AnswerJson
 {
     private static readonly JsonEncodedText Cards = JsonEncodedText.Encode("cards");
     private static readonly JsonEncodedText SystemActions = JsonEncodedText.Encode("systemActions");
@@ -54,10 +52,6 @@ internal sealed class AnswerJson
     private static readonly JsonEncodedText Create = JsonEncodedText.Encode("create");
     private static readonly JsonEncodedText Delete = JsonEncodedText.Encode("delete");
     private static readonly JsonEncodedText Update = JsonEncodedText.Encode("update");
-
-    /// <summary>JSON of each shared card part, by the part object. Weak keys: a knowledge reload drops the
-    /// renderer and its parts, and their entries go with them.</summary>
-    private readonly ConditionalWeakTable<object, byte[]> _prepared = [];
 
     private static AnswerJson? s_current;
 
@@ -135,6 +129,7 @@ internal sealed class AnswerJson
 
             writer.WriteEndArray();
         }
+
         if (answer.SystemActions is { } systemActions)
         {
             writer.WritePropertyName(SystemActions);
@@ -156,6 +151,7 @@ internal sealed class AnswerJson
             writer.WritePropertyName(Source);
             WritePart(writer, source, CdsJsonContext.Default.CardSource);
         }
+
         if (card.Suggestions is { } suggestions)
         {
             writer.WritePropertyName(Suggestions);
@@ -191,7 +187,7 @@ internal sealed class AnswerJson
         writer.WriteEndObject();
     }
 
-    private static void WriteSuggestion(Utf8JsonWriter writer, Suggestion suggestion)
+    private void WriteSuggestion(Utf8JsonWriter writer, Suggestion suggestion)
     {
         writer.WriteStartObject();
         WriteString(writer, Label, suggestion.Label);
@@ -210,7 +206,7 @@ internal sealed class AnswerJson
         writer.WriteEndObject();
     }
 
-    private static void WriteActions(Utf8JsonWriter writer, IReadOnlyList<CdsAction> actions)
+    private void WriteActions(Utf8JsonWriter writer, IReadOnlyList<CdsAction> actions)
     {
         writer.WriteStartArray();
         for (var i = 0; i < actions.Count; i++)
@@ -222,11 +218,10 @@ internal sealed class AnswerJson
             if (action.Resource is { } resource)
             {
                 writer.WritePropertyName(ResourceName);
-                JsonSerializer.Serialize(writer, resource, CdsJsonContext.Default.Resource);
+                WriteResource(writer, resource);
             }
 
             WriteString(writer, ResourceId, action.ResourceId);
-
             writer.WriteEndObject();
         }
 
@@ -260,32 +255,5 @@ internal sealed class AnswerJson
             case "update": writer.WriteString(name, Update); break;
             default: writer.WriteString(name, value); break;
         }
-    }
-
-    /// <summary>
-    /// A shared part from its JSON made on first sight with these options. The parts are immutable records and
-    /// lists that the renderer never changes after building them, so the bytes stay true for the object's life.
-    /// </summary>
-    private void WritePart<T>(Utf8JsonWriter writer, T part, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        if (!_prepared.TryGetValue(part, out var json))
-        {
-            json = Prepare(part, typeInfo);
-            _prepared.TryAdd(part, json); // a thread that lost the race wrote the same bytes
-        }
-
-        writer.WriteRawValue(json, skipInputValidation: true);
-    }
-
-    internal byte[] Prepare<T>(T part, JsonTypeInfo<T> typeInfo)
-    {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var partWriter = new Utf8JsonWriter(buffer, Options))
-        {
-            JsonSerializer.Serialize(partWriter, part, typeInfo);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

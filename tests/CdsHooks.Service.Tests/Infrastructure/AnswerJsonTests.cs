@@ -94,7 +94,17 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
     {
         // One part object, written first under one encoder then under another: the second must not get the
         // first one's prepared bytes. The label holds characters the two encoders treat differently.
-        var card = Card("Kadcyla ± Herceptin <don't substitute> …");
+        var card = Card("Kadcyla ± Herceptin <don't substitute> …") with
+        {
+            Suggestions =
+            [
+                new Suggestion
+                {
+                    Label = "l", Uuid = "u",
+                    Actions = [new CdsAction { Type = "create", Description = "d", Resource = new MedicationRequest { Status = "draft ± <'>" } }],
+                },
+            ],
+        };
         var answer = new CdsResponse { Cards = [card, card with { Uuid = "second" }] };
         var relaxed = new AnswerJson(Relaxed.Options);
         var strict = new AnswerJson(Strict.Options);
@@ -102,6 +112,7 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
         AssertSameBytes(relaxed, answer);
         AssertSameBytes(strict, answer);
         AssertSameBytes(relaxed, answer);
+        AssertSameBytes(strict, answer);
         Assert.NotEqual(Text(relaxed, answer), Text(strict, answer));
         Assert.Contains("Kadcyla ± Herceptin <don't", Text(relaxed, answer), StringComparison.Ordinal);
         Assert.Contains("Kadcyla \\u00B1 Herceptin \\u003Cdon\\u0027t", Text(strict, answer), StringComparison.Ordinal);
@@ -134,6 +145,18 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
                             },
                         },
                         new CdsAction { Type = "update", Description = "u" },
+                        new CdsAction { Type = "create", Description = "empty", Resource = new MedicationRequest() },
+                        new CdsAction
+                        {
+                            Type = "create", Description = "with id and contained",
+                            Resource = new MedicationRequest
+                            {
+                                Id = "mr-1", Contained = [new Medication { Id = "med-1" }], Status = "draft",
+                                DosageInstruction = [new Dosage { Text = "2.5 mg ± food\n daily" }],
+                            },
+                        },
+                        new CdsAction { Type = "create", Description = "another type", Resource = new Patient { Id = "p-1" } },
+                        new CdsAction { Type = "create", Description = "base type", Resource = new Resource { Id = "r-1" } },
                     ],
                 },
                 new Suggestion { Label = "Nothing to do", Uuid = "s-2", Actions = [] },
