@@ -137,6 +137,7 @@ internal sealed partial class AnswerJson
         }
 
         writer.WriteEndObject();
+        writer.Flush(); // as JsonSerializer.Serialize does: the bytes are in the output when Write returns
     }
 
     private void WriteCard(Utf8JsonWriter writer, Card card)

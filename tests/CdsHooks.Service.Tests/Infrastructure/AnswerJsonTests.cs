@@ -176,6 +176,19 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
     }
 
     [Fact]
+    public void Write_Returns_BytesAreInTheOutputBeforeTheWriterIsDisposed()
+    {
+        // As JsonSerializer.Serialize: callers read the buffer while the writer is still open.
+        var answer = new CdsResponse { Cards = [Card("flushed")] };
+        var buffer = new ArrayBufferWriter<byte>();
+        using var json = new Utf8JsonWriter(buffer, Relaxed.Options);
+
+        Relaxed.Write(json, answer);
+
+        Assert.Equal(Serialized(Relaxed.Options, answer), buffer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Write_IndentedOptions_SameBytesAsSerializer()
     {
         // Prepared parts are compact; indented output goes through the serializer.
