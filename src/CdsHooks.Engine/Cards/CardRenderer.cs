@@ -20,8 +20,16 @@ internal sealed partial class CardRenderer
     private readonly FrozenDictionary<string, CardTemplate> _templates;
 
     /// <summary>The parts of each rule's card that depend on nothing but the knowledge, by rule id.
-    /// Cards only ever read them (the serializer writes them out), so every card of a rule shares them.</summary>
+    /// Cards only ever read them (the serializer writes them out), so every card of a rule shares them; the
+    /// service's answer writer keeps their JSON per object (AnswerJson), so sharing also saves writing them.</summary>
     private readonly FrozenDictionary<string, RuleParts> _parts;
+
+    /// <summary>The manifest's override reasons, offered on cards that are not a rule's own finding
+    /// (a check that failed, a drug that could not be identified); shared like <see cref="_parts"/>.</summary>
+    private readonly IReadOnlyList<CdsCoding>? _manifestOverrideReasons;
+
+    /// <summary>The fixed parts of the unidentified-drug card, which depend on the knowledge only.</summary>
+    private readonly (CardSource Source, List<CdsLink>? Links, CardExtension Extension) _unidentified;
 
     public CardRenderer(KnowledgeBase knowledge)
     {
@@ -33,6 +41,12 @@ internal sealed partial class CardRenderer
             .Distinct(StringComparer.Ordinal)
             .ToFrozenDictionary(t => t, CardTemplate.Parse, StringComparer.Ordinal);
         _parts = knowledge.Rules.ToFrozenDictionary(r => r.Id, Parts, StringComparer.Ordinal);
+        _manifestOverrideReasons = OverrideReasons(knowledge.Manifest.OverrideReasons);
+        knowledge.Evidence.TryGetValue("fda-kadcyla-name-2013", out var fda);
+        _unidentified = (
+            new CardSource { Label = fda?.Label ?? knowledge.Manifest.Name, Url = fda?.Url, Topic = Topic(new CodeDisplay("drug-identity", "Drug identity")) },
+            fda is null ? null : Links([fda]),
+            new CardExtension { RuleId = "drug-identity", KnowledgeVersion = knowledge.Version });
     }
 
     public Card Render(Finding finding, EvaluationInput input)
@@ -47,7 +61,7 @@ internal sealed partial class CardRenderer
             }
         }
 
-        var parts = _parts.TryGetValue(rule.Id, out var known) && ReferenceEquals(known.Rule, rule) ? known : Parts(rule);
+        var parts = PartsOf(rule);
         return new Card
         {
             Uuid = CardUuid.New(),
@@ -73,24 +87,32 @@ internal sealed partial class CardRenderer
         Links(rule.Evidence),
         new CardExtension { RuleId = rule.Id, KnowledgeVersion = _knowledge.Version });
 
-    public Card RenderFailure(RuleDefinition rule) => new()
+    /// <summary>The rule's shared parts; a rule that is not this knowledge's own (tests) gets parts of its own.</summary>
+    private RuleParts PartsOf(RuleDefinition rule) =>
+        _parts.TryGetValue(rule.Id, out var known) && ReferenceEquals(known.Rule, rule) ? known : Parts(rule);
+
+    /// <summary>Same source, links and extension as the rule's own cards, with the manifest's override reasons.</summary>
+    public Card RenderFailure(RuleDefinition rule)
     {
-        Uuid = CardUuid.New(),
-        Summary = Summary($"Check not completed: {rule.Title}. Review this order manually."),
-        Detail = $"The check **{rule.Title}** (`{rule.Id}`) failed while evaluating this order, so its result is " +
-                 "unknown: it is not a pass. The failure has been logged for the clinical informatics team. " +
-                 "Please review the regimen against the source guidance yourself.",
-        Indicator = "warning",
-        Source = Source(rule),
-        OverrideReasons = OverrideReasons(_knowledge.Manifest.OverrideReasons),
-        Links = Links(rule.Evidence),
-        Extension = new CardExtension { RuleId = rule.Id, KnowledgeVersion = _knowledge.Version },
-    };
+        var parts = PartsOf(rule);
+        return new Card
+        {
+            Uuid = CardUuid.New(),
+            Summary = Summary($"Check not completed: {rule.Title}. Review this order manually."),
+            Detail = $"The check **{rule.Title}** (`{rule.Id}`) failed while evaluating this order, so its result is " +
+                     "unknown: it is not a pass. The failure has been logged for the clinical informatics team. " +
+                     "Please review the regimen against the source guidance yourself.",
+            Indicator = "warning",
+            Source = parts.Source,
+            OverrideReasons = _manifestOverrideReasons,
+            Links = parts.Links,
+            Extension = parts.Extension,
+        };
+    }
 
     /// <summary>A draft whose drug name conflicts between look-alikes (FDA DSC 2013, clinical-facts.md §3.0).</summary>
     public Card RenderUnidentified(IReadOnlyList<UnidentifiedOrder> orders)
     {
-        _knowledge.Evidence.TryGetValue("fda-kadcyla-name-2013", out var fda);
         return new Card
         {
             Uuid = CardUuid.New(),
@@ -100,10 +122,10 @@ internal sealed partial class CardRenderer
                      "(trastuzumab) have different doses and must never be substituted for one another. " +
                      "Use both the brand and the full nonproprietary name on the order.",
             Indicator = "warning",
-            Source = new CardSource { Label = fda?.Label ?? _knowledge.Manifest.Name, Url = fda?.Url, Topic = Topic(new CodeDisplay("drug-identity", "Drug identity")) },
-            OverrideReasons = OverrideReasons(_knowledge.Manifest.OverrideReasons),
-            Links = fda is null ? null : Links([fda]),
-            Extension = new CardExtension { RuleId = "drug-identity", KnowledgeVersion = _knowledge.Version },
+            Source = _unidentified.Source,
+            OverrideReasons = _manifestOverrideReasons,
+            Links = _unidentified.Links,
+            Extension = _unidentified.Extension,
         };
     }
 

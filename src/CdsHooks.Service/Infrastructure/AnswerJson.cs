@@ -1,0 +1,260 @@
+using System.Text.Json;
+using CdsHooks.Engine.Cards;
+using CdsHooks.Fhir;
+
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>
+/// Writes a hook answer (<see cref="CdsResponse"/>) with the same bytes as <see cref="JsonSerializer"/> over
+/// <see cref="CdsJsonContext"/> and the same writer options, for less CPU. Where the time went:
+/// <list type="bullet">
+/// <item>Each card repeats its rule's fixed parts (source, overrideReasons, links, extension: 1.1–1.6 KB of JSON
+/// with labels and URLs to escape). <see cref="CardRenderer"/> builds them once per rule and every card shares the
+/// objects, so their JSON is made once per object and copied afterwards (<see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>).</item>
+/// <item>The card, suggestion and action envelopes are written directly with pre-encoded property names and the
+/// CDS Hooks constants (indicator, selectionBehavior, action type) pre-encoded too.</item>
+/// </list>
+/// The FHIR resources inside actions stay on the generated serializer, whose contract the FHIR library owns;
+/// a MedicationRequest (every create the service suggests) goes through its own type's fast path rather than the
+/// polymorphic one (<see cref="WriteResource"/>). Member order and null omission follow CdsModels.cs: declaration
+/// order, nulls left out (CDS Hooks forbids null; builders never make "" or empty lists, and if one did it would be
+/// written as the serializer writes it). One instance per writer options: the encoder is a host setting and the
+/// prepared bytes are escaped with it.
+/// </summary>
+internal sealed partial class AnswerJson
+{
+    private static readonly JsonEncodedText Cards = JsonEncodedText.Encode("cards");
+    private static readonly JsonEncodedText SystemActions = JsonEncodedText.Encode("systemActions");
+    private static readonly JsonEncodedText Uuid = JsonEncodedText.Encode("uuid");
+    private static readonly JsonEncodedText Summary = JsonEncodedText.Encode("summary");
+    private static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
+    private static readonly JsonEncodedText Indicator = JsonEncodedText.Encode("indicator");
+    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText Suggestions = JsonEncodedText.Encode("suggestions");
+    private static readonly JsonEncodedText SelectionBehavior = JsonEncodedText.Encode("selectionBehavior");
+    private static readonly JsonEncodedText OverrideReasons = JsonEncodedText.Encode("overrideReasons");
+    private static readonly JsonEncodedText Links = JsonEncodedText.Encode("links");
+    private static readonly JsonEncodedText Extension = JsonEncodedText.Encode("extension");
+    private static readonly JsonEncodedText Label = JsonEncodedText.Encode("label");
+    private static readonly JsonEncodedText IsRecommended = JsonEncodedText.Encode("isRecommended");
+    private static readonly JsonEncodedText Actions = JsonEncodedText.Encode("actions");
+    private static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+    private static readonly JsonEncodedText ResourceName = JsonEncodedText.Encode("resource");
+    private static readonly JsonEncodedText ResourceId = JsonEncodedText.Encode("resourceId");
+
+    // Values the service writes again and again (CDS Hooks §Card: indicator, selectionBehavior; §Action: type).
+    // ASCII letters and '-', which no encoder escapes, so encoding them once gives the bytes the writer would.
+    private static readonly JsonEncodedText Critical = JsonEncodedText.Encode("critical");
+    private static readonly JsonEncodedText Warning = JsonEncodedText.Encode("warning");
+    private static readonly JsonEncodedText Info = JsonEncodedText.Encode("info");
+    private static readonly JsonEncodedText AtMostOne = JsonEncodedText.Encode("at-most-one");
+    private static readonly JsonEncodedText Create = JsonEncodedText.Encode("create");
+    private static readonly JsonEncodedText Delete = JsonEncodedText.Encode("delete");
+    private static readonly JsonEncodedText Update = JsonEncodedText.Encode("update");
+
+    private static AnswerJson? s_current;
+
+    /// <summary>The host options this writer was made for, if any (see <see cref="For"/>).</summary>
+    private readonly JsonSerializerOptions? _serializerOptions;
+
+    public AnswerJson(JsonWriterOptions options)
+        : this(options, null)
+    {
+    }
+
+    private AnswerJson(JsonWriterOptions options, JsonSerializerOptions? serializerOptions)
+    {
+        Options = options;
+        _serializerOptions = serializerOptions;
+    }
+
+    /// <summary>
+    /// The writer for a host's JSON options (one options instance per host): its encoder and layout, so values are
+    /// escaped as <c>TypedResults.Ok</c> would escape them. Kept by reference, so that threads never see half of
+    /// it; a second host in the same process (tests) replaces it, which costs a rebuild of the prepared parts only.
+    /// </summary>
+    public static AnswerJson For(JsonSerializerOptions options)
+    {
+        if (s_current is { } current && ReferenceEquals(current._serializerOptions, options))
+        {
+            return current;
+        }
+
+        var created = new AnswerJson(WriterOptions(options), options);
+        s_current = created;
+        return created;
+    }
+
+    /// <summary>The writer options of the application's serializer options. The property names of the answer are
+    /// ASCII and need no escaping with any encoder; the metadata used is the generated context's own.</summary>
+    public static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        MaxDepth = options.MaxDepth,
+        SkipValidation = true, // the serializer and AnswerJson write valid JSON; validation is for untrusted callers
+    };
+
+    /// <summary>The options every writer given to <see cref="Write"/> must have been made with.</summary>
+    public JsonWriterOptions Options { get; }
+
+    /// <summary>
+    /// Whether the hand-written path applies: prepared parts are compact JSON and cannot be re-indented
+    /// where they land, so indented output (never configured by the service) goes through the serializer.
+    /// </summary>
+    public bool Direct => !Options.Indented;
+
+    /// <summary>Writes <paramref name="answer"/> to <paramref name="writer"/>, made with <see cref="Options"/>.</summary>
+    public void Write(Utf8JsonWriter writer, CdsResponse answer)
+    {
+        if (!Direct)
+        {
+            JsonSerializer.Serialize(writer, answer, CdsJsonContext.Default.CdsResponse);
+            return;
+        }
+
+        writer.WriteStartObject();
+        if (answer.Cards is { } cards)
+        {
+            writer.WritePropertyName(Cards);
+            writer.WriteStartArray();
+            for (var i = 0; i < cards.Count; i++) // by index: no enumerator to allocate
+            {
+                WriteCard(writer, cards[i]);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (answer.SystemActions is { } systemActions)
+        {
+            writer.WritePropertyName(SystemActions);
+            WriteActions(writer, systemActions);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush(); // as JsonSerializer.Serialize does: the bytes are in the output when Write returns
+    }
+
+    private void WriteCard(Utf8JsonWriter writer, Card card)
+    {
+        writer.WriteStartObject();
+        WriteString(writer, Uuid, card.Uuid);
+        WriteString(writer, Summary, card.Summary);
+        WriteString(writer, Detail, card.Detail);
+        WriteKnown(writer, Indicator, card.Indicator);
+        if (card.Source is { } source)
+        {
+            writer.WritePropertyName(Source);
+            WritePart(writer, source, CdsJsonContext.Default.CardSource);
+        }
+
+        if (card.Suggestions is { } suggestions)
+        {
+            writer.WritePropertyName(Suggestions);
+            writer.WriteStartArray();
+            for (var i = 0; i < suggestions.Count; i++)
+            {
+                WriteSuggestion(writer, suggestions[i]);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        WriteKnown(writer, SelectionBehavior, card.SelectionBehavior);
+
+        if (card.OverrideReasons is { } overrideReasons)
+        {
+            writer.WritePropertyName(OverrideReasons);
+            WritePart(writer, overrideReasons, CdsJsonContext.Default.IReadOnlyListCdsCoding);
+        }
+
+        if (card.Links is { } links)
+        {
+            writer.WritePropertyName(Links);
+            WritePart(writer, links, CdsJsonContext.Default.IReadOnlyListCdsLink);
+        }
+
+        if (card.Extension is { } extension)
+        {
+            writer.WritePropertyName(Extension);
+            WritePart(writer, extension, CdsJsonContext.Default.CardExtension);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void WriteSuggestion(Utf8JsonWriter writer, Suggestion suggestion)
+    {
+        writer.WriteStartObject();
+        WriteString(writer, Label, suggestion.Label);
+        WriteString(writer, Uuid, suggestion.Uuid);
+        if (suggestion.IsRecommended is { } recommended)
+        {
+            writer.WriteBoolean(IsRecommended, recommended);
+        }
+
+        if (suggestion.Actions is { } actions)
+        {
+            writer.WritePropertyName(Actions);
+            WriteActions(writer, actions);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void WriteActions(Utf8JsonWriter writer, IReadOnlyList<CdsAction> actions)
+    {
+        writer.WriteStartArray();
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            writer.WriteStartObject();
+            WriteKnown(writer, Type, action.Type);
+            WriteString(writer, Description, action.Description);
+            if (action.Resource is { } resource)
+            {
+                writer.WritePropertyName(ResourceName);
+                WriteResource(writer, resource);
+            }
+
+            WriteString(writer, ResourceId, action.ResourceId);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A string member, left out when null as the serializer does (WhenWritingNull). The models declare most of
+    /// them required and non-null; the check keeps a null out of the answer all the same (CDS Hooks forbids it).
+    /// </summary>
+    private static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>A CDS Hooks constant from its pre-encoded bytes; anything else as <see cref="WriteString"/>.</summary>
+    private static void WriteKnown(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        switch (value)
+        {
+            case null: break;
+            case "critical": writer.WriteString(name, Critical); break;
+            case "warning": writer.WriteString(name, Warning); break;
+            case "info": writer.WriteString(name, Info); break;
+            case "at-most-one": writer.WriteString(name, AtMostOne); break;
+            case "create": writer.WriteString(name, Create); break;
+            case "delete": writer.WriteString(name, Delete); break;
+            case "update": writer.WriteString(name, Update); break;
+            default: writer.WriteString(name, value); break;
+        }
+    }
+}
