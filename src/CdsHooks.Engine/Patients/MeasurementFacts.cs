@@ -29,25 +29,110 @@ internal static class MeasurementFacts
     private static readonly FrozenSet<string> Results =
         new[] { "final", "amended", "corrected", "preliminary" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The analytes in the order their unreadable values are reported: LVEF, then weight,
+    /// platelets, ALT, AST, total bilirubin (the order the cards have always listed them in).</summary>
+    private static readonly Analyte[] Analytes =
+    [
+        MeasurementCodes.Lvef, MeasurementCodes.Weight, MeasurementCodes.Platelets,
+        MeasurementCodes.Alt, MeasurementCodes.Ast, MeasurementCodes.Bilirubin,
+    ];
+
+    private const int LvefSlot = 0, WeightSlot = 1, PlateletsSlot = 2, AltSlot = 3, AstSlot = 4, BilirubinSlot = 5;
+
+    /// <summary>Each LOINC code to the slot of its analyte in <see cref="Analytes"/>; built once, and
+    /// refuses to build if two analytes claim the same code.</summary>
+    private static readonly FrozenDictionary<string, int> SlotByLoinc = Analytes
+        .SelectMany((analyte, slot) => analyte.Loinc.Select(code => KeyValuePair.Create(code, slot)))
+        .ToFrozenDictionary(StringComparer.Ordinal);
+
     public static PatientFacts Add(PatientFacts facts, EvaluationInput input, DateTimeOffset now)
     {
-        var problems = new List<string>();
-        var observations = input.Data.Observations;
-        var lvef = Series(observations, MeasurementCodes.Lvef, now, problems);
-        var lungDisease = LungDiseaseHistory.Find(input.Data.Conditions);
+        // One pass over the observations fills every analyte's series; problems are kept per analyte
+        // and joined in the order of Analytes, so their order does not depend on the record order of kinds.
+        var series = new List<Reading>?[Analytes.Length];
+        var problems = new List<string>?[Analytes.Length];
+        foreach (var observation in input.Data.Observations)
+        {
+            Read(observation, now, series, problems);
+        }
 
+        var lvef = Sorted(series[LvefSlot]);
         return facts with
         {
-            Weight = Latest(Series(observations, MeasurementCodes.Weight, now, problems))?.Measurement(),
-            Platelets = Latest(Series(observations, MeasurementCodes.Platelets, now, problems))?.Measurement(),
-            Alt = Latest(Series(observations, MeasurementCodes.Alt, now, problems))?.Measurement(),
-            Ast = Latest(Series(observations, MeasurementCodes.Ast, now, problems))?.Measurement(),
-            Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems))?.Measurement(),
+            Weight = Latest(Sorted(series[WeightSlot]))?.Measurement(),
+            Platelets = Latest(Sorted(series[PlateletsSlot]))?.Measurement(),
+            Alt = Latest(Sorted(series[AltSlot]))?.Measurement(),
+            Ast = Latest(Sorted(series[AstSlot]))?.Measurement(),
+            Bilirubin = Latest(Sorted(series[BilirubinSlot]))?.Measurement(),
             Lvef = Latest(lvef)?.Measurement(),
             LvefBaseline = Baseline(lvef)?.Measurement(),
-            LungDiseaseHistory = lungDisease,
-            UnreadableMeasurements = [.. problems],
+            LungDiseaseHistory = LungDiseaseHistory.Find(input.Data.Conditions),
+            UnreadableMeasurements = Joined(problems),
         };
+    }
+
+    /// <summary>One observation into the series of every analyte it reports (usually one; an observation
+    /// coded for two analytes counts for both, each with the first LOINC coding of that analyte).</summary>
+    private static void Read(Observation observation, DateTimeOffset now, List<Reading>?[] series, List<string>?[] problems)
+    {
+        if (observation.Status is not { } status || !Results.Contains(status) ||
+            observation.ValueQuantity is not { Value: { } raw } quantity ||
+            observation.Code?.Coding is not { } codings)
+        {
+            return;
+        }
+
+        var seen = 0; // analytes of this observation already read, one bit per slot
+        for (var i = 0; i < codings.Count; i++)
+        {
+            var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
+            if (code is null || !SlotByLoinc.TryGetValue(code, out var slot) || (seen & (1 << slot)) != 0 ||
+                !CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
+            {
+                continue;
+            }
+
+            seen |= 1 << slot;
+            var analyte = Analytes[slot];
+            var date = ClinicalRecords.When(observation);
+            if (date > now)
+            {
+                (problems[slot] ??= []).Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, code, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
+            }
+            else if (Convert(analyte, raw, quantity) is not { } value)
+            {
+                (problems[slot] ??= []).Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, code, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
+            }
+            else
+            {
+                (series[slot] ??= []).Add(new Reading(analyte, observation, code, status, quantity, value, date));
+            }
+        }
+    }
+
+    private static ImmutableArray<string> Joined(List<string>?[] problems)
+    {
+        var count = 0;
+        foreach (var list in problems)
+        {
+            count += list?.Count ?? 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var all = ImmutableArray.CreateBuilder<string>(count);
+        foreach (var list in problems)
+        {
+            if (list is not null)
+            {
+                all.AddRange(list);
+            }
+        }
+
+        return all.MoveToImmutable();
     }
 
     /// <summary>A usable value, read; made a <see cref="Patients.Measurement"/> (with its reference-range ULN
@@ -59,36 +144,8 @@ internal static class MeasurementFacts
     }
 
     /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
-    internal static List<Reading> Series(IEnumerable<Observation> observations, Analyte analyte, DateTimeOffset now, List<string> problems)
-    {
-        var found = new List<Reading>();
-        foreach (var observation in observations)
-        {
-            if (observation.Status is not { } status || !Results.Contains(status) ||
-                LoincOf(observation, analyte) is not { } loinc ||
-                observation.ValueQuantity is not { Value: { } raw } quantity)
-            {
-                continue;
-            }
-
-            var date = ClinicalRecords.When(observation);
-            if (date > now)
-            {
-                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, loinc, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
-                continue;
-            }
-
-            if (Convert(analyte, raw, quantity) is not { } value)
-            {
-                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, loinc, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
-                continue;
-            }
-
-            found.Add(new Reading(analyte, observation, loinc, status, quantity, value, date));
-        }
-
-        return InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
-    }
+    private static List<Reading>? Sorted(List<Reading>? found) =>
+        found is null || InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
 
     /// <summary>Whether the values are already dated oldest first (as EHRs usually send them), so that
     /// the stable sort above would return them as they are.</summary>
@@ -105,33 +162,34 @@ internal static class MeasurementFacts
         return true;
     }
 
-    internal static Reading? Latest(List<Reading> series) =>
-        series.LastOrDefault(m => m.Date is not null) ?? series.FirstOrDefault();
+    /// <summary>The latest dated value, else the first undated one (the series is sorted as above).</summary>
+    internal static Reading? Latest(List<Reading>? series)
+    {
+        if (series is null || series.Count == 0)
+        {
+            return null;
+        }
 
-    internal static Reading? Baseline(List<Reading> series)
+        for (var i = series.Count - 1; i >= 0; i--)
+        {
+            if (series[i].Date is not null)
+            {
+                return series[i];
+            }
+        }
+
+        return series[0];
+    }
+
+    /// <summary>The earliest dated value, when it is older than the latest one.</summary>
+    internal static Reading? Baseline(List<Reading>? series)
     {
         var latest = Latest(series);
-        var earliest = series.FirstOrDefault(m => m.Date is not null);
+        var earliest = series is { Count: > 0 } && series[0].Date is not null ? series[0] : null;
         return latest?.Date is { } last && earliest?.Date is { } first && first < last ? earliest : null;
     }
 
     internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
-
-    /// <summary>The first LOINC coding of the analyte. Runs for every observation and every analyte: a loop, not LINQ.</summary>
-    private static string? LoincOf(Observation observation, Analyte analyte)
-    {
-        var codings = observation.Code?.Coding ?? [];
-        for (var i = 0; i < codings.Count; i++)
-        {
-            var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
-            if (code is not null && analyte.Loinc.Contains(code) && CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
-            {
-                return code;
-            }
-        }
-
-        return null;
-    }
 
     private static string UnitOf(Quantity quantity) => quantity.Code ?? quantity.Unit ?? string.Empty;
 
