@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Fhir;
@@ -37,43 +38,46 @@ internal static class MeasurementFacts
         MeasurementCodes.Alt, MeasurementCodes.Ast, MeasurementCodes.Bilirubin,
     ];
 
-    private const int LvefSlot = 0, WeightSlot = 1, PlateletsSlot = 2, AltSlot = 3, AstSlot = 4, BilirubinSlot = 5;
+    private const int LvefSlot = 0, WeightSlot = 1, PlateletsSlot = 2, AltSlot = 3, AstSlot = 4, BilirubinSlot = 5, AnalyteCount = 6;
 
     /// <summary>Each LOINC code to the slot of its analyte in <see cref="Analytes"/>; built once, and
-    /// refuses to build if two analytes claim the same code.</summary>
-    private static readonly FrozenDictionary<string, int> SlotByLoinc = Analytes
-        .SelectMany((analyte, slot) => analyte.Loinc.Select(code => KeyValuePair.Create(code, slot)))
-        .ToFrozenDictionary(StringComparer.Ordinal);
+    /// refuses to build if two analytes claim the same code or the slots do not fit the analytes.</summary>
+    private static readonly FrozenDictionary<string, int> SlotByLoinc = Analytes.Length != AnalyteCount
+        ? throw new InvalidOperationException($"{Analytes.Length} analytes for {AnalyteCount} slots")
+        : Analytes
+            .SelectMany((analyte, slot) => analyte.Loinc.Select(code => KeyValuePair.Create(code, slot)))
+            .ToFrozenDictionary(StringComparer.Ordinal);
 
     public static PatientFacts Add(PatientFacts facts, EvaluationInput input, DateTimeOffset now)
     {
-        // One pass over the observations fills every analyte's series; problems are kept per analyte
-        // and joined in the order of Analytes, so their order does not depend on the record order of kinds.
-        var series = new List<Reading>?[Analytes.Length];
-        var problems = new List<string>?[Analytes.Length];
+        // One pass over the observations; each analyte keeps only what the facts need (latest, earliest
+        // and first undated value) and its problems, joined in the order of Analytes afterwards, so their
+        // order does not depend on how the record interleaves the kinds. On the stack: nothing allocated
+        // per value.
+        var state = default(Slots);
+        Span<Slot> slots = state;
         foreach (var observation in input.Data.Observations)
         {
-            Read(observation, now, series, problems);
+            Read(observation, now, slots);
         }
 
-        var lvef = Sorted(series[LvefSlot]);
         return facts with
         {
-            Weight = Latest(Sorted(series[WeightSlot]))?.Measurement(),
-            Platelets = Latest(Sorted(series[PlateletsSlot]))?.Measurement(),
-            Alt = Latest(Sorted(series[AltSlot]))?.Measurement(),
-            Ast = Latest(Sorted(series[AstSlot]))?.Measurement(),
-            Bilirubin = Latest(Sorted(series[BilirubinSlot]))?.Measurement(),
-            Lvef = Latest(lvef)?.Measurement(),
-            LvefBaseline = Baseline(lvef)?.Measurement(),
+            Weight = slots[WeightSlot].Latest?.Measurement(),
+            Platelets = slots[PlateletsSlot].Latest?.Measurement(),
+            Alt = slots[AltSlot].Latest?.Measurement(),
+            Ast = slots[AstSlot].Latest?.Measurement(),
+            Bilirubin = slots[BilirubinSlot].Latest?.Measurement(),
+            Lvef = slots[LvefSlot].Latest?.Measurement(),
+            LvefBaseline = slots[LvefSlot].Baseline?.Measurement(),
             LungDiseaseHistory = LungDiseaseHistory.Find(input.Data.Conditions),
-            UnreadableMeasurements = Joined(problems),
+            UnreadableMeasurements = Joined(slots),
         };
     }
 
-    /// <summary>One observation into the series of every analyte it reports (usually one; an observation
-    /// coded for two analytes counts for both, each with the first LOINC coding of that analyte).</summary>
-    private static void Read(Observation observation, DateTimeOffset now, List<Reading>?[] series, List<string>?[] problems)
+    /// <summary>One observation into every analyte it reports (usually one; an observation coded for two
+    /// analytes counts for both, each with the first LOINC coding of that analyte).</summary>
+    private static void Read(Observation observation, DateTimeOffset now, Span<Slot> slots)
     {
         if (observation.Status is not { } status || !Results.Contains(status) ||
             observation.ValueQuantity is not { Value: { } raw } quantity ||
@@ -86,36 +90,37 @@ internal static class MeasurementFacts
         for (var i = 0; i < codings.Count; i++)
         {
             var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
-            if (code is null || !SlotByLoinc.TryGetValue(code, out var slot) || (seen & (1 << slot)) != 0 ||
+            if (code is null || !SlotByLoinc.TryGetValue(code, out var index) || (seen & (1 << index)) != 0 ||
                 !CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
             {
                 continue;
             }
 
-            seen |= 1 << slot;
-            var analyte = Analytes[slot];
+            seen |= 1 << index;
+            ref var slot = ref slots[index];
+            var analyte = Analytes[index];
             var date = ClinicalRecords.When(observation);
             if (date > now)
             {
-                (problems[slot] ??= []).Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, code, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
+                (slot.Problems ??= []).Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, code, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
             }
             else if (Convert(analyte, raw, quantity) is not { } value)
             {
-                (problems[slot] ??= []).Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, code, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
+                (slot.Problems ??= []).Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, code, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
             }
             else
             {
-                (series[slot] ??= []).Add(new Reading(analyte, observation, code, status, quantity, value, date));
+                slot.Add(new Reading(analyte, observation, code, status, quantity, value, date));
             }
         }
     }
 
-    private static ImmutableArray<string> Joined(List<string>?[] problems)
+    private static ImmutableArray<string> Joined(Span<Slot> slots)
     {
         var count = 0;
-        foreach (var list in problems)
+        foreach (ref var slot in slots)
         {
-            count += list?.Count ?? 0;
+            count += slot.Problems?.Count ?? 0;
         }
 
         if (count == 0)
@@ -124,11 +129,11 @@ internal static class MeasurementFacts
         }
 
         var all = ImmutableArray.CreateBuilder<string>(count);
-        foreach (var list in problems)
+        foreach (ref var slot in slots)
         {
-            if (list is not null)
+            if (slot.Problems is { } problems)
             {
-                all.AddRange(list);
+                all.AddRange(problems);
             }
         }
 
@@ -137,56 +142,58 @@ internal static class MeasurementFacts
 
     /// <summary>A usable value, read; made a <see cref="Patients.Measurement"/> (with its reference-range ULN
     /// and source text) only if it is the latest or the baseline: a year of history has many values of each kind.</summary>
-    internal sealed record Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
+    internal readonly record struct Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
     {
         public Measurement Measurement() =>
             new(Analyte.Name, Value.Value, Value.Unit, Date, UpperLimit(Observation, Analyte, Value), Source(Observation, Loinc, Status, Quantity));
     }
 
-    /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
-    private static List<Reading>? Sorted(List<Reading>? found) =>
-        found is null || InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
-
-    /// <summary>Whether the values are already dated oldest first (as EHRs usually send them), so that
-    /// the stable sort above would return them as they are.</summary>
-    private static bool InDateOrder(List<Reading> found)
+    /// <summary>
+    /// What one analyte's values come to. The usable values in date order (dated ones oldest first, in
+    /// record order when equal, then undated ones) need not be kept: "latest" is the last dated one of
+    /// that order (the latest date, the last in record order among equals), else the first undated one;
+    /// the baseline is the first dated one (the earliest date, the first among equals).
+    /// </summary>
+    internal struct Slot
     {
-        for (var i = 0; i < found.Count; i++)
+        private Reading? _latestDated;
+        private Reading? _earliestDated;
+        private Reading? _firstUndated;
+
+        /// <summary>Unreadable values of this analyte, in record order.</summary>
+        public List<string>? Problems;
+
+        public readonly Reading? Latest => _latestDated ?? _firstUndated;
+
+        /// <summary>The earliest value, when it is older than the latest one.</summary>
+        public readonly Reading? Baseline =>
+            _latestDated?.Date is { } last && _earliestDated?.Date is { } first && first < last ? _earliestDated : null;
+
+        public void Add(Reading reading)
         {
-            if (found[i].Date is not { } date || (i > 0 && date < found[i - 1].Date!.Value))
+            if (reading.Date is not { } date)
             {
-                return false;
+                _firstUndated ??= reading;
+                return;
+            }
+
+            if (_latestDated is not { Date: { } latest } || date >= latest)
+            {
+                _latestDated = reading;
+            }
+
+            if (_earliestDated is not { Date: { } earliest } || date < earliest)
+            {
+                _earliestDated = reading;
             }
         }
-
-        return true;
     }
 
-    /// <summary>The latest dated value, else the first undated one (the series is sorted as above).</summary>
-    internal static Reading? Latest(List<Reading>? series)
+    /// <summary>One <see cref="Slot"/> per analyte, as a local of <see cref="Add"/>.</summary>
+    [InlineArray(AnalyteCount)]
+    private struct Slots
     {
-        if (series is null || series.Count == 0)
-        {
-            return null;
-        }
-
-        for (var i = series.Count - 1; i >= 0; i--)
-        {
-            if (series[i].Date is not null)
-            {
-                return series[i];
-            }
-        }
-
-        return series[0];
-    }
-
-    /// <summary>The earliest dated value, when it is older than the latest one.</summary>
-    internal static Reading? Baseline(List<Reading>? series)
-    {
-        var latest = Latest(series);
-        var earliest = series is { Count: > 0 } && series[0].Date is not null ? series[0] : null;
-        return latest?.Date is { } last && earliest?.Date is { } first && first < last ? earliest : null;
+        private Slot _first;
     }
 
     internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);

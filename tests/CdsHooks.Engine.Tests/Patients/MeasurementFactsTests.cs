@@ -212,6 +212,30 @@ public class MeasurementFactsTests
     }
 
     [Fact]
+    public void Add_SameDateLatest_LastInRecordOrderWins() =>
+        Assert.Equal(72m, Facts([Obs(Weight, 70, "kg", "2026-11-17"), Obs(Weight, 72, "kg", "2026-11-17"), Obs(Weight, 69, "kg", "2026-10-01")]).Weight?.Value);
+
+    [Fact]
+    public void Add_SameDateEarliest_FirstInRecordOrderIsBaseline()
+    {
+        var facts = Facts([Obs(Lvef, 50, "%", "2026-11-01"), Obs(Lvef, 60, "%", "2025-01-01"), Obs(Lvef, 58, "%", "2025-01-01")]);
+
+        Assert.Equal(50m, facts.Lvef?.Value);
+        Assert.Equal(60m, facts.LvefBaseline?.Value);
+    }
+
+    [Fact]
+    public void Add_UndatedValue_UsedOnlyWhenNoneIsDated()
+    {
+        var undated = Obs(Weight, 80, "kg") with { EffectiveDateTime = null };
+        var undatedToo = Obs(Weight, 81, "kg") with { EffectiveDateTime = null };
+
+        Assert.Equal(70m, Facts([undated, Obs(Weight, 70, "kg", "2026-11-17"), undatedToo]).Weight?.Value);
+        Assert.Equal(80m, Facts([undated, undatedToo]).Weight?.Value);
+        Assert.Null(Facts([Obs(Lvef, 50, "%") with { EffectiveDateTime = null }, Obs(Lvef, 55, "%", "2026-01-01")]).LvefBaseline);
+    }
+
+    [Fact]
     public void Add_SingleLvef_HasNoBaseline() =>
         Assert.Null(Facts([Obs(Lvef, 45, "%")]).LvefBaseline);
 
