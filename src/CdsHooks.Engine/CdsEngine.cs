@@ -58,7 +58,7 @@ public sealed class CdsEngine
 
         var cards = new List<Card>();
         var fired = ImmutableArray.CreateBuilder<string>();
-        var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+        ImmutableArray<RuleFailure>.Builder? failures = null; // made only when a rule throws
 
         if (FocusUnidentified(regimen.Unidentified) is { } unidentified)
         {
@@ -80,13 +80,13 @@ public sealed class CdsEngine
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                failures.Add(new RuleFailure(rule, ex));
+                (failures ??= ImmutableArray.CreateBuilder<RuleFailure>()).Add(new RuleFailure(rule, ex));
                 cards.Add(_renderer.RenderFailure(rule));
             }
         }
 
         MostUrgentFirst(cards);
-        return new EvaluationResult(cards, fired.ToImmutable(), failures.ToImmutable(), Stopwatch.GetElapsedTime(started));
+        return new EvaluationResult(cards, fired.ToImmutable(), failures?.ToImmutable() ?? [], Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>The unidentified orders among the ones being decided on, or null when there is none
