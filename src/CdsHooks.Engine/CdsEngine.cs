@@ -58,11 +58,10 @@ public sealed class CdsEngine
 
         var cards = new List<Card>();
         var fired = ImmutableArray.CreateBuilder<string>();
-        var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+        ImmutableArray<RuleFailure>.Builder? failures = null; // made only when a rule throws
 
-        if (regimen.Unidentified.Any(u => u.IsFocus))
+        if (FocusUnidentified(regimen.Unidentified) is { } unidentified)
         {
-            var unidentified = regimen.Unidentified.Where(u => u.IsFocus).ToList();
             cards.Add(_renderer.RenderUnidentified(unidentified)); // one card for all: never the same message twice
             fired.Add("drug-identity");
         }
@@ -81,14 +80,48 @@ public sealed class CdsEngine
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                failures.Add(new RuleFailure(rule, ex));
+                (failures ??= ImmutableArray.CreateBuilder<RuleFailure>()).Add(new RuleFailure(rule, ex));
                 cards.Add(_renderer.RenderFailure(rule));
             }
         }
 
-        // Most urgent first (stable), as EHRs display them in order.
-        var ordered = cards.OrderByDescending(c => Rank(c.Indicator)).ToList();
-        return new EvaluationResult(ordered, fired.ToImmutable(), failures.ToImmutable(), Stopwatch.GetElapsedTime(started));
+        MostUrgentFirst(cards);
+        return new EvaluationResult(cards, fired.ToImmutable(), failures?.ToImmutable() ?? [], Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>The unidentified orders among the ones being decided on, or null when there is none
+    /// (the usual case: no list is made).</summary>
+    private static List<UnidentifiedOrder>? FocusUnidentified(ImmutableArray<UnidentifiedOrder> orders)
+    {
+        List<UnidentifiedOrder>? focus = null;
+        foreach (var order in orders)
+        {
+            if (order.IsFocus)
+            {
+                (focus ??= []).Add(order);
+            }
+        }
+
+        return focus;
+    }
+
+    /// <summary>Most urgent first, as EHRs display cards in order; cards of the same urgency keep the
+    /// order of the rules (a stable insertion sort: there are rarely more than three cards).</summary>
+    private static void MostUrgentFirst(List<Card> cards)
+    {
+        for (var i = 1; i < cards.Count; i++)
+        {
+            var card = cards[i];
+            var rank = Rank(card.Indicator);
+            var j = i - 1;
+            while (j >= 0 && Rank(cards[j].Indicator) < rank)
+            {
+                cards[j + 1] = cards[j];
+                j--;
+            }
+
+            cards[j + 1] = card;
+        }
     }
 
     private static int Rank(string indicator) => indicator switch

@@ -50,7 +50,7 @@ internal sealed partial class CardRenderer
             return slot.Text;
         }
 
-        if (items.Length > 0 && items.All(i => string.Equals(i.Display, items[0].Display, StringComparison.Ordinal)))
+        if (items.Length > 0 && AllNamed(items, items[0].Display))
         {
             return items[0].Display; // one drug, however many orders and administrations name it
         }
@@ -64,6 +64,19 @@ internal sealed partial class CardRenderer
         return names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 
+    private static bool AllNamed(ImmutableArray<RegimenItem> items, string display)
+    {
+        foreach (var item in items)
+        {
+            if (!string.Equals(item.Display, display, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <remarks>Written into a pooled buffer (the interpolated-string handler rents and returns it):
     /// only the finished text is allocated, not a StringBuilder's growing chunks.</remarks>
     private string Detail(Finding finding)
@@ -71,13 +84,23 @@ internal sealed partial class CardRenderer
         var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[1024]);
         Fill(ref text, finding.Rule.DetailTemplate, finding);
         text.AppendLiteral("\n\n**Orders and medications considered**\n");
-        foreach (var item in finding.Bindings.Values.SelectMany(i => i).Distinct())
+        // Each item once, in binding order (an item can fill several roles).
+        var listed = new HashSet<RegimenItem>(SameItem.Instance);
+        foreach (var items in finding.Bindings.Values)
         {
-            text.AppendLiteral("- ");
-            text.AppendLiteral(item.Display);
-            text.AppendLiteral(": ");
-            Describe(ref text, item);
-            text.AppendLiteral("\n");
+            foreach (var item in items)
+            {
+                if (!listed.Add(item))
+                {
+                    continue;
+                }
+
+                text.AppendLiteral("- ");
+                text.AppendLiteral(item.Display);
+                text.AppendLiteral(": ");
+                Describe(ref text, item);
+                text.AppendLiteral("\n");
+            }
         }
 
         var check = finding.Check?.Findings.IsDefault == false ? finding.Check.Findings : [];
@@ -157,5 +180,17 @@ internal sealed partial class CardRenderer
         }
 
         text.AppendLiteral(")");
+    }
+
+    /// <summary>The record's own equality (what "the same item" has always meant here), hashed on the
+    /// resource's type, id and origin only: the record's generated hash walks the whole FHIR resource.
+    /// Equal items have equal type, id and origin, so the hash stays consistent with the equality.</summary>
+    private sealed class SameItem : IEqualityComparer<RegimenItem>
+    {
+        public static readonly SameItem Instance = new();
+
+        public bool Equals(RegimenItem? x, RegimenItem? y) => EqualityComparer<RegimenItem>.Default.Equals(x, y);
+
+        public int GetHashCode(RegimenItem item) => HashCode.Combine(item.ResourceType, item.ResourceId, item.Origin);
     }
 }

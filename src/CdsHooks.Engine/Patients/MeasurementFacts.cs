@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Fhir;
@@ -29,109 +30,173 @@ internal static class MeasurementFacts
     private static readonly FrozenSet<string> Results =
         new[] { "final", "amended", "corrected", "preliminary" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The analytes in the order their unreadable values are reported: LVEF, then weight,
+    /// platelets, ALT, AST, total bilirubin (the order the cards have always listed them in).</summary>
+    private static readonly Analyte[] Analytes =
+    [
+        MeasurementCodes.Lvef, MeasurementCodes.Weight, MeasurementCodes.Platelets,
+        MeasurementCodes.Alt, MeasurementCodes.Ast, MeasurementCodes.Bilirubin,
+    ];
+
+    private const int LvefSlot = 0, WeightSlot = 1, PlateletsSlot = 2, AltSlot = 3, AstSlot = 4, BilirubinSlot = 5, AnalyteCount = 6;
+
+    /// <summary>Each LOINC code to the slot of its analyte in <see cref="Analytes"/>; built once, and
+    /// refuses to build if two analytes claim the same code or the slots do not fit the analytes.</summary>
+    private static readonly FrozenDictionary<string, int> SlotByLoinc = Analytes.Length != AnalyteCount
+        ? throw new InvalidOperationException($"{Analytes.Length} analytes for {AnalyteCount} slots")
+        : Analytes
+            .SelectMany((analyte, slot) => analyte.Loinc.Select(code => KeyValuePair.Create(code, slot)))
+            .ToFrozenDictionary(StringComparer.Ordinal);
+
     public static PatientFacts Add(PatientFacts facts, EvaluationInput input, DateTimeOffset now)
     {
-        var problems = new List<string>();
-        var observations = input.Data.Observations;
-        var lvef = Series(observations, MeasurementCodes.Lvef, now, problems);
-        var lungDisease = LungDiseaseHistory.Find(input.Data.Conditions);
+        // One pass over the observations; each analyte keeps only what the facts need (latest, earliest
+        // and first undated value) and its problems, joined in the order of Analytes afterwards, so their
+        // order does not depend on how the record interleaves the kinds. On the stack: nothing allocated
+        // per value.
+        var state = default(Slots);
+        Span<Slot> slots = state;
+        foreach (var observation in input.Data.Observations)
+        {
+            Read(observation, now, slots);
+        }
 
         return facts with
         {
-            Weight = Latest(Series(observations, MeasurementCodes.Weight, now, problems))?.Measurement(),
-            Platelets = Latest(Series(observations, MeasurementCodes.Platelets, now, problems))?.Measurement(),
-            Alt = Latest(Series(observations, MeasurementCodes.Alt, now, problems))?.Measurement(),
-            Ast = Latest(Series(observations, MeasurementCodes.Ast, now, problems))?.Measurement(),
-            Bilirubin = Latest(Series(observations, MeasurementCodes.Bilirubin, now, problems))?.Measurement(),
-            Lvef = Latest(lvef)?.Measurement(),
-            LvefBaseline = Baseline(lvef)?.Measurement(),
-            LungDiseaseHistory = lungDisease,
-            UnreadableMeasurements = [.. problems],
+            Weight = slots[WeightSlot].Latest?.Measurement(),
+            Platelets = slots[PlateletsSlot].Latest?.Measurement(),
+            Alt = slots[AltSlot].Latest?.Measurement(),
+            Ast = slots[AstSlot].Latest?.Measurement(),
+            Bilirubin = slots[BilirubinSlot].Latest?.Measurement(),
+            Lvef = slots[LvefSlot].Latest?.Measurement(),
+            LvefBaseline = slots[LvefSlot].Baseline?.Measurement(),
+            LungDiseaseHistory = LungDiseaseHistory.Find(input.Data.Conditions),
+            UnreadableMeasurements = Joined(slots),
         };
+    }
+
+    /// <summary>One observation into every analyte it reports (usually one; an observation coded for two
+    /// analytes counts for both, each with the first LOINC coding of that analyte).</summary>
+    private static void Read(Observation observation, DateTimeOffset now, Span<Slot> slots)
+    {
+        if (observation.Status is not { } status || !Results.Contains(status) ||
+            observation.ValueQuantity is not { Value: { } raw } quantity ||
+            observation.Code?.Coding is not { } codings)
+        {
+            return;
+        }
+
+        var seen = 0; // analytes of this observation already read, one bit per slot
+        for (var i = 0; i < codings.Count; i++)
+        {
+            var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
+            if (code is null || !SlotByLoinc.TryGetValue(code, out var index) || (seen & (1 << index)) != 0 ||
+                !CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
+            {
+                continue;
+            }
+
+            seen |= 1 << index;
+            ref var slot = ref slots[index];
+            var analyte = Analytes[index];
+            var date = ClinicalRecords.When(observation);
+            if (date > now)
+            {
+                (slot.Problems ??= []).Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, code, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
+            }
+            else if (Convert(analyte, raw, quantity) is not { } value)
+            {
+                (slot.Problems ??= []).Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, code, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
+            }
+            else
+            {
+                slot.Add(new Reading(analyte, observation, code, status, quantity, value, date));
+            }
+        }
+    }
+
+    private static ImmutableArray<string> Joined(Span<Slot> slots)
+    {
+        var count = 0;
+        foreach (ref var slot in slots)
+        {
+            count += slot.Problems?.Count ?? 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var all = ImmutableArray.CreateBuilder<string>(count);
+        foreach (ref var slot in slots)
+        {
+            if (slot.Problems is { } problems)
+            {
+                all.AddRange(problems);
+            }
+        }
+
+        return all.MoveToImmutable();
     }
 
     /// <summary>A usable value, read; made a <see cref="Patients.Measurement"/> (with its reference-range ULN
     /// and source text) only if it is the latest or the baseline: a year of history has many values of each kind.</summary>
-    internal sealed record Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
+    internal readonly record struct Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
     {
         public Measurement Measurement() =>
             new(Analyte.Name, Value.Value, Value.Unit, Date, UpperLimit(Observation, Analyte, Value), Source(Observation, Loinc, Status, Quantity));
     }
 
-    /// <summary>The usable values of one kind: dated ones oldest first, then undated ones.</summary>
-    internal static List<Reading> Series(IEnumerable<Observation> observations, Analyte analyte, DateTimeOffset now, List<string> problems)
+    /// <summary>
+    /// What one analyte's values come to. The usable values in date order (dated ones oldest first, in
+    /// record order when equal, then undated ones) need not be kept: "latest" is the last dated one of
+    /// that order (the latest date, the last in record order among equals), else the first undated one;
+    /// the baseline is the first dated one (the earliest date, the first among equals).
+    /// </summary>
+    internal struct Slot
     {
-        var found = new List<Reading>();
-        foreach (var observation in observations)
+        private Reading? _latestDated;
+        private Reading? _earliestDated;
+        private Reading? _firstUndated;
+
+        /// <summary>Unreadable values of this analyte, in record order.</summary>
+        public List<string>? Problems;
+
+        public readonly Reading? Latest => _latestDated ?? _firstUndated;
+
+        /// <summary>The earliest value, when it is older than the latest one.</summary>
+        public readonly Reading? Baseline =>
+            _latestDated?.Date is { } last && _earliestDated?.Date is { } first && first < last ? _earliestDated : null;
+
+        public void Add(Reading reading)
         {
-            if (observation.Status is not { } status || !Results.Contains(status) ||
-                LoincOf(observation, analyte) is not { } loinc ||
-                observation.ValueQuantity is not { Value: { } raw } quantity)
+            if (reading.Date is not { } date)
             {
-                continue;
+                _firstUndated ??= reading;
+                return;
             }
 
-            var date = ClinicalRecords.When(observation);
-            if (date > now)
+            if (_latestDated is not { Date: { } latest } || date >= latest)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} {UnitOf(quantity)} ({Source(observation, loinc, status, quantity)}) is dated in the future ({ClinicalRecords.Day(date)}): not used");
-                continue;
+                _latestDated = reading;
             }
 
-            if (Convert(analyte, raw, quantity) is not { } value)
+            if (_earliestDated is not { Date: { } earliest } || date < earliest)
             {
-                problems.Add($"{analyte.Name} {Format(raw)} \"{UnitOf(quantity)}\" ({Source(observation, loinc, status, quantity)}, {ClinicalRecords.Day(date)}): unit not understood, not used");
-                continue;
-            }
-
-            found.Add(new Reading(analyte, observation, loinc, status, quantity, value, date));
-        }
-
-        return InDateOrder(found) ? found : [.. found.Where(m => m.Date is not null).OrderBy(m => m.Date), .. found.Where(m => m.Date is null)];
-    }
-
-    /// <summary>Whether the values are already dated oldest first (as EHRs usually send them), so that
-    /// the stable sort above would return them as they are.</summary>
-    private static bool InDateOrder(List<Reading> found)
-    {
-        for (var i = 0; i < found.Count; i++)
-        {
-            if (found[i].Date is not { } date || (i > 0 && date < found[i - 1].Date!.Value))
-            {
-                return false;
+                _earliestDated = reading;
             }
         }
-
-        return true;
     }
 
-    internal static Reading? Latest(List<Reading> series) =>
-        series.LastOrDefault(m => m.Date is not null) ?? series.FirstOrDefault();
-
-    internal static Reading? Baseline(List<Reading> series)
+    /// <summary>One <see cref="Slot"/> per analyte, as a local of <see cref="Add"/>.</summary>
+    [InlineArray(AnalyteCount)]
+    private struct Slots
     {
-        var latest = Latest(series);
-        var earliest = series.FirstOrDefault(m => m.Date is not null);
-        return latest?.Date is { } last && earliest?.Date is { } first && first < last ? earliest : null;
+        private Slot _first;
     }
 
     internal static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
-
-    /// <summary>The first LOINC coding of the analyte. Runs for every observation and every analyte: a loop, not LINQ.</summary>
-    private static string? LoincOf(Observation observation, Analyte analyte)
-    {
-        var codings = observation.Code?.Coding ?? [];
-        for (var i = 0; i < codings.Count; i++)
-        {
-            var code = codings[i].Code?.Trim(); // as receptor and condition codes: " 777-3" is still platelets
-            if (code is not null && analyte.Loinc.Contains(code) && CodeSystems.Is(codings[i].System, CodeSystems.Loinc))
-            {
-                return code;
-            }
-        }
-
-        return null;
-    }
 
     private static string UnitOf(Quantity quantity) => quantity.Code ?? quantity.Unit ?? string.Empty;
 

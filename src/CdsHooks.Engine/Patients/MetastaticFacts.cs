@@ -24,24 +24,51 @@ internal static class MetastaticFacts
             };
         }
 
-        var conditions = data.Conditions.Where(c => !ClinicalRecords.IsVoid(c)).ToList();
-        var breast = conditions.Where(MetastaticSites.IsBreastCancer).ToList();
-        var metastases = conditions
-            .Select(c => (Condition: c, Site: MetastaticSites.Site(c)))
-            .Where(m => m.Site is not null)
-            .Select(m => (m.Condition, Site: m.Site!))
-            .ToList();
-        var stageFour = breast.Where(MetastaticSites.IsStageFour).ToList();
-
-        if (metastases.Count == 0 && stageFour.Count == 0)
+        // One walk over the conditions, in record order (the order decides the card text and ties).
+        List<Condition>? breast = null, stageFour = null;
+        List<Metastasis>? metastases = null;
+        foreach (var condition in data.Conditions)
         {
-            if (breast.Count == 0)
+            if (ClinicalRecords.IsVoid(condition))
+            {
+                continue;
+            }
+
+            if (MetastaticSites.IsBreastCancer(condition))
+            {
+                (breast ??= []).Add(condition);
+                if (MetastaticSites.IsStageFour(condition))
+                {
+                    (stageFour ??= []).Add(condition);
+                }
+            }
+
+            if (MetastaticSites.Site(condition) is { } site)
+            {
+                (metastases ??= []).Add(new Metastasis(site, ClinicalRecords.When(condition), ClinicalRecords.IsCurrent(condition)));
+            }
+        }
+
+        if (metastases is null && stageFour is null)
+        {
+            if (breast is null)
             {
                 return facts with { Metastatic = new(Status.Unknown, "metastatic status unknown: no breast cancer diagnosis on record") };
             }
 
-            var primary = breast.OrderBy(c => ClinicalRecords.When(c) ?? DateTimeOffset.MaxValue).First();
-            var text = $"not metastatic: breast cancer ({Code(primary)}, {ClinicalRecords.Day(ClinicalRecords.When(primary))}) without any metastasis on record";
+            // The earliest diagnosis (undated ones last; the first of equals), its date read once.
+            var primary = breast[0];
+            var primaryDate = ClinicalRecords.When(primary);
+            for (var i = 1; i < breast.Count; i++)
+            {
+                var date = ClinicalRecords.When(breast[i]);
+                if ((date ?? DateTimeOffset.MaxValue) < (primaryDate ?? DateTimeOffset.MaxValue))
+                {
+                    (primary, primaryDate) = (breast[i], date);
+                }
+            }
+
+            var text = $"not metastatic: breast cancer ({Code(primary)}, {ClinicalRecords.Day(primaryDate)}) without any metastasis on record";
             return facts with
             {
                 Metastatic = new(Status.Negative, text),
@@ -51,40 +78,112 @@ internal static class MetastaticFacts
 
         // Onset: the earliest metastasis; a stage IV breast cancer dates it only when no metastasis is
         // dated (a stage updated to IV later would otherwise date it back to the first diagnosis).
-        var onset = metastases.Select(m => ClinicalRecords.When(m.Condition)).Where(d => d is not null).Min()
-            ?? stageFour.Select(ClinicalRecords.When).Where(d => d is not null).Min();
-        var evidence = metastases.Select(m => $"{m.Site.Name} ({m.Site.Code}{(ClinicalRecords.IsCurrent(m.Condition) ? string.Empty : ", no longer active")})")
-            .Concat(stageFour.Select(c => $"stage IV ({Code(c)})"))
-            .Distinct(StringComparer.Ordinal);
+        DateTimeOffset? onset = null;
+        foreach (var metastasis in metastases ?? [])
+        {
+            onset = Earlier(onset, metastasis.Date);
+        }
+
+        if (onset is null)
+        {
+            foreach (var condition in stageFour ?? [])
+            {
+                onset = Earlier(onset, ClinicalRecords.When(condition));
+            }
+        }
+
+        var evidence = new List<string>((metastases?.Count ?? 0) + (stageFour?.Count ?? 0));
+        foreach (var metastasis in metastases ?? [])
+        {
+            AddDistinct(evidence, $"{metastasis.Site.Name} ({metastasis.Site.Code}{(metastasis.IsCurrent ? string.Empty : ", no longer active")})");
+        }
+
+        foreach (var condition in stageFour ?? [])
+        {
+            AddDistinct(evidence, $"stage IV ({Code(condition)})");
+        }
+
         var metastatic = new Fact<Status>(Status.Positive,
             $"metastatic disease since {(onset is null ? "an unrecorded date" : ClinicalRecords.Day(onset))}: {string.Join(", ", evidence)}");
 
-        return facts with { Metastatic = metastatic, MetastaticOnset = onset, Visceral = Visceral(metastases) };
+        return facts with { Metastatic = metastatic, MetastaticOnset = onset, Visceral = Visceral(metastases ?? []) };
     }
 
-    private static Fact<Status> Visceral(List<(Condition Condition, MetastaticSite Site)> metastases)
+    /// <summary>A metastatic site on record, with the condition's date and whether it is still active.</summary>
+    private readonly record struct Metastasis(MetastaticSite Site, DateTimeOffset? Date, bool IsCurrent);
+
+    /// <summary>The earlier of two dates, undated ones ignored; of two equal instants the one already held
+    /// (its offset decides the calendar day shown).</summary>
+    private static DateTimeOffset? Earlier(DateTimeOffset? held, DateTimeOffset? candidate) =>
+        candidate is { } c && (held is not { } h || c < h) ? candidate : held;
+
+    /// <summary>First occurrence kept, in order (lists of a few sites: no set needed).</summary>
+    private static void AddDistinct(List<string> into, string item)
     {
-        var current = metastases.Where(m => ClinicalRecords.IsCurrent(m.Condition)).Select(m => m.Site).ToList();
-        string List(IEnumerable<MetastaticSite> sites) =>
-            string.Join(", ", sites.Select(s => $"{s.Name} ({s.Code})").Distinct(StringComparer.Ordinal));
-
-        if (current.Any(s => s.Visceral == true))
+        if (!into.Contains(item))
         {
-            return new(Status.Positive, "visceral metastases: " + List(current.Where(s => s.Visceral == true)));
+            into.Add(item);
         }
-
-        if (current.Count > 0 && current.All(s => s.Visceral == false))
-        {
-            return new(Status.Negative, "non-visceral metastases only: " + List(current));
-        }
-
-        return new(Status.Unknown, current.Count == 0
-            ? "sites of metastasis unknown: no current metastatic site on record"
-            : "sites of metastasis unknown: " + List(current.Where(s => s.Visceral is null)) + " does not say whether visceral");
     }
 
-    private static string Code(Condition condition) =>
-        ClinicalRecords.Codes(condition.Code, CodeSystems.Icd10Cm).Select(c => "ICD-10-CM " + c)
-            .Concat(ClinicalRecords.Codes(condition.Code, CodeSystems.Snomed).Select(c => "SNOMED CT " + c))
-            .FirstOrDefault() ?? condition.Code?.Text ?? "coded condition";
+    private static Fact<Status> Visceral(List<Metastasis> metastases)
+    {
+        // Only the current sites say where the disease is now.
+        int current = 0, visceral = 0, nonVisceral = 0;
+        foreach (var m in metastases)
+        {
+            if (m.IsCurrent)
+            {
+                current++;
+                visceral += m.Site.Visceral == true ? 1 : 0;
+                nonVisceral += m.Site.Visceral == false ? 1 : 0;
+            }
+        }
+
+        if (visceral > 0)
+        {
+            return new(Status.Positive, "visceral metastases: " + List(metastases, true));
+        }
+
+        if (current > 0 && nonVisceral == current)
+        {
+            return new(Status.Negative, "non-visceral metastases only: " + List(metastases, false));
+        }
+
+        return new(Status.Unknown, current == 0
+            ? "sites of metastasis unknown: no current metastatic site on record"
+            : "sites of metastasis unknown: " + List(metastases, null) + " does not say whether visceral");
+    }
+
+    /// <summary>"liver (ICD-10-CM C78.7), bone or bone marrow (ICD-10-CM C79.51)": the current sites whose
+    /// visceral flag is <paramref name="visceral"/>, each once, in record order.</summary>
+    private static string List(List<Metastasis> metastases, bool? visceral)
+    {
+        var sites = new List<string>(metastases.Count);
+        foreach (var m in metastases)
+        {
+            if (m.IsCurrent && m.Site.Visceral == visceral)
+            {
+                AddDistinct(sites, $"{m.Site.Name} ({m.Site.Code})");
+            }
+        }
+
+        return string.Join(", ", sites);
+    }
+
+    /// <summary>The first ICD-10-CM code, else the first SNOMED CT code, else the text.</summary>
+    private static string Code(Condition condition)
+    {
+        foreach (var code in ClinicalRecords.Codes(condition.Code, CodeSystems.Icd10Cm))
+        {
+            return "ICD-10-CM " + code;
+        }
+
+        foreach (var code in ClinicalRecords.Codes(condition.Code, CodeSystems.Snomed))
+        {
+            return "SNOMED CT " + code;
+        }
+
+        return condition.Code?.Text ?? "coded condition";
+    }
 }

@@ -110,9 +110,29 @@ internal static partial class MetastaticSites
     /// <summary>Condition.stage.summary says stage IV: its text, a coding display or a coding code
     /// ("IV", "4", "Stage IV", "stage 4"). No stage-group code is verified in the reference, so the
     /// words are read.</summary>
-    public static bool IsStageFour(Condition condition) =>
-        (condition.Stage ?? []).Any(s =>
-            ClinicalRecords.Words(s.Summary)
-                .Concat((s.Summary?.Coding ?? []).Select(c => c.Code).OfType<string>())
-                .Any(w => StageFour().IsMatch(w.Trim().ToLowerInvariant())));
+    public static bool IsStageFour(Condition condition)
+    {
+        // The summary's text, its codings' displays, then their codes (loops: runs for every breast cancer diagnosis).
+        foreach (var stage in condition.Stage ?? [])
+        {
+            var codings = stage.Summary?.Coding ?? [];
+            if (IsStageFour(stage.Summary?.Text))
+            {
+                return true;
+            }
+
+            for (var i = 0; i < codings.Count; i++)
+            {
+                if (IsStageFour(codings[i].Display) || IsStageFour(codings[i].Code))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsStageFour(string? word) =>
+        !string.IsNullOrWhiteSpace(word) && StageFour().IsMatch(word.Trim().ToLowerInvariant());
 }

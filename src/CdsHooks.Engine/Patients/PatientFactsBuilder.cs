@@ -9,7 +9,7 @@ internal static class PatientFactsBuilder
     {
         var facts = new PatientFacts
         {
-            NotObtained = [.. input.Data.Unavailable.Order().Select(Describe)],
+            NotObtained = input.Data.Unavailable.Count == 0 ? [] : [.. input.Data.Unavailable.Order().Select(Describe)],
         };
         facts = DiseaseFacts.Add(facts, input, regimen, now);
         facts = MeasurementFacts.Add(facts, input, now);

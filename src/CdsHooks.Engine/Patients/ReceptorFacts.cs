@@ -49,7 +49,9 @@ internal static class ReceptorFacts
     {
         if (er.Value == Status.Positive || pr.Value == Status.Positive)
         {
-            var why = string.Join("; ", new[] { er, pr }.Where(f => f.Value == Status.Positive).Select(f => f.Text));
+            var why = er.Value != Status.Positive ? pr.Text
+                : pr.Value != Status.Positive ? er.Text
+                : er.Text + "; " + pr.Text;
             return new(Status.Positive, "hormone receptor positive: " + why);
         }
 
@@ -66,8 +68,7 @@ internal static class ReceptorFacts
             if (ErConditions.TryGetValue(code, out var status))
             {
                 var date = ClinicalRecords.When(condition);
-                er.Add(new ReceptorResult(ReceptorTest.Er, status, false, date,
-                    $"ICD-10-CM {code[..3]}.{code[3..]}, {ClinicalRecords.Day(date)}"));
+                er.Add(new ReceptorResult(ReceptorTest.Er, status, false, date, string.Empty, string.Empty, $"ICD-10-CM {code[..3]}.{code[3..]}"));
             }
         }
     }
@@ -80,27 +81,63 @@ internal static class ReceptorFacts
         }
 
         // Undated results are older than any dated one; same-day results are decided together.
-        var latestDay = results.Max(r => r.Date is { } d ? ClinicalRecords.DateOf(d) : DateTime.MinValue);
-        var latest = results.Where(r => (r.Date is { } d ? ClinicalRecords.DateOf(d) : DateTime.MinValue) == latestDay).ToList();
-        var answers = latest.Where(r => !r.Equivocal).ToList();
-        var values = answers.Select(r => r.Value).Distinct().ToList();
-
-        if (values.Count > 1)
+        var latestDay = DateTime.MinValue;
+        foreach (var r in results)
         {
-            return new(Status.Unknown, $"{name} status unknown: conflicting results on the same day ({string.Join("; ", latest.Select(Describe))})");
+            latestDay = DayOf(r) > latestDay ? DayOf(r) : latestDay;
         }
 
-        if (values.Count == 1)
+        // The latest day's results in record order: the first of them, the first answer (not equivocal),
+        // the first ISH answer, the first equivocal one, and whether the answers disagree.
+        ReceptorResult? first = null, firstAnswer = null, ish = null, equivocal = null;
+        Status? value = null;
+        var conflict = false;
+        foreach (var r in results)
+        {
+            if (DayOf(r) != latestDay)
+            {
+                continue;
+            }
+
+            first ??= r;
+            if (r.Equivocal)
+            {
+                equivocal ??= r;
+                continue;
+            }
+
+            firstAnswer ??= r;
+            ish ??= r.Test == ReceptorTest.Her2Ish ? r : null;
+            conflict |= value is { } v && v != r.Value;
+            value ??= r.Value;
+        }
+
+        if (conflict)
+        {
+            var described = new List<string>();
+            foreach (var r in results)
+            {
+                if (DayOf(r) == latestDay)
+                {
+                    described.Add(Describe(r));
+                }
+            }
+
+            return new(Status.Unknown, $"{name} status unknown: conflicting results on the same day ({string.Join("; ", described)})");
+        }
+
+        if (value is { } decided)
         {
             // When IHC was equivocal and ISH answered, ISH is the result that decided.
-            var decisive = answers.FirstOrDefault(r => r.Test == ReceptorTest.Her2Ish) ?? answers[0];
-            var equivocal = latest.FirstOrDefault(r => r.Equivocal);
-            var text = $"{name} {Word(values[0])} ({decisive.Source})";
-            return new(values[0], equivocal is null ? text : $"{text}, after an equivocal result ({equivocal.Source})");
+            var decisive = ish ?? firstAnswer!;
+            var text = $"{name} {Word(decided)} ({decisive.Source})";
+            return new(decided, equivocal is null ? text : $"{text}, after an equivocal result ({equivocal.Source})");
         }
 
-        return new(Status.Unknown, $"{name} equivocal ({latest[0].Source}): no ISH result on that day or later");
+        return new(Status.Unknown, $"{name} equivocal ({first!.Source}): no ISH result on that day or later");
     }
+
+    private static DateTime DayOf(ReceptorResult r) => r.Date is { } d ? ClinicalRecords.DateOf(d) : DateTime.MinValue;
 
     private static string Describe(ReceptorResult r) =>
         r.Equivocal ? "equivocal, " + r.Source : $"{Word(r.Value)}, {r.Source}";

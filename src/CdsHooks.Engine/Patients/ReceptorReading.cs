@@ -14,7 +14,22 @@ internal enum ReceptorTest
 
 /// <summary>What one receptor result says. <see cref="Equivocal"/> is HER2 IHC 2+: a result, but not
 /// an answer until ISH decides it.</summary>
-internal sealed record ReceptorResult(ReceptorTest Test, Status Value, bool Equivocal, DateTimeOffset? Date, string Source);
+internal sealed record ReceptorResult(ReceptorTest Test, Status Value, bool Equivocal, DateTimeOffset? Date, string Method, string Said, string Coded)
+{
+    /// <summary>Where the result came from, as a card shows it ("IHC 3+, LOINC 85319-2, 2026-01-10").
+    /// Made when a card text needs it: most results on record are never shown.</summary>
+    public string Source
+    {
+        get
+        {
+            // The words as reported ("3+", "not amplified") unless they only repeat positive/negative.
+            var answer = Said.Length > 40 ? Said[..40] + "…" : Said;
+            var repeats = answer.Length == 0 || answer.Equals("positive", StringComparison.OrdinalIgnoreCase) || answer.Equals("negative", StringComparison.OrdinalIgnoreCase);
+            var reported = (Method + (repeats ? string.Empty : answer)).Trim();
+            return $"{(reported.Length == 0 ? string.Empty : reported + ", ")}{Coded}, {ClinicalRecords.Day(Date)}";
+        }
+    }
+}
 
 /// <summary>
 /// Reads one receptor Observation. The LOINC answer codes LA6576-8 Positive / LA6577-6 Negative win
@@ -99,15 +114,15 @@ internal static partial class ReceptorReading
             return null;
         }
 
-        // The words as reported ("3+", "not amplified") unless they only repeat positive/negative.
-        var answer = said.Length > 40 ? said[..40] + "…" : said;
-        var repeats = answer.Length == 0 || answer.Equals("positive", StringComparison.OrdinalIgnoreCase) || answer.Equals("negative", StringComparison.OrdinalIgnoreCase);
-        var reported = (method + (repeats ? string.Empty : answer)).Trim();
-        var source = $"{(reported.Length == 0 ? string.Empty : reported + ", ")}LOINC {code}, {ClinicalRecords.Day(date)}";
-        return new ReceptorResult(test, v.Value, v.Equivocal, date, source);
+        return new ReceptorResult(test, v.Value, v.Equivocal, date, method, said, Coded(code));
     }
 
     /// <summary>Reads free text; null when it says nothing or contradicts itself.</summary>
+    /// <summary>"LOINC 85319-2", made once per code (the receptor codes are few and fixed).</summary>
+    private static readonly IReadOnlyDictionary<string, string> CodedTexts = Tests.Keys.ToDictionary(c => c, c => "LOINC " + c, StringComparer.Ordinal);
+
+    private static string Coded(string code) => CodedTexts.TryGetValue(code, out var text) ? text : "LOINC " + code;
+
     internal static (Status Value, bool Equivocal)? Interpret(ReceptorTest test, string text)
     {
         var signals = Signal.None;

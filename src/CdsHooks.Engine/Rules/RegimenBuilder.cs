@@ -22,7 +22,6 @@ internal static class RegimenBuilder
             (input.DraftOrders.Entry?.Count ?? 0) + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
         var draftIds = new HashSet<string>(StringComparer.Ordinal);
-        var selections = input.Selections.ToHashSet(StringComparer.Ordinal);
 
         foreach (var entry in input.DraftOrders.Entry ?? [])
         {
@@ -37,7 +36,7 @@ internal static class RegimenBuilder
                 draftIds.Add(draft.Id);
             }
 
-            var focus = input.Hook == HookKind.OrderSign || (reference is not null && selections.Contains(reference));
+            var focus = input.Hook == HookKind.OrderSign || (reference is not null && IsSelected(input.Selections, reference));
             var identity = MedicationResolver.Resolve(draft, map, medications);
             if (identity.IsRecognised)
             {
@@ -113,5 +112,19 @@ internal static class RegimenBuilder
                 items.Add(RegimenItem.From(identity.Matches, origin.Value, false, type, resource, start, end));
             }
         }
+    }
+
+    /// <summary>Whether order-select named this draft (a handful of selections: a walk, no set).</summary>
+    private static bool IsSelected(IReadOnlyList<string> selections, string reference)
+    {
+        for (var i = 0; i < selections.Count; i++)
+        {
+            if (string.Equals(selections[i], reference, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

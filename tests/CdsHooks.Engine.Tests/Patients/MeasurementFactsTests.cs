@@ -148,12 +148,91 @@ public class MeasurementFactsTests
     }
 
     [Fact]
+    public void Add_UnreadableOfSeveralKinds_ReportedLvefThenWeightPlateletsAltAstBilirubin()
+    {
+        // Record order deliberately differs from the reporting order (and interleaves the kinds):
+        // the cards list unreadable values kind by kind, each kind in record order.
+        var facts = Facts(
+        [
+            Obs(Bilirubin, 0.6m, "g/L") with { Id = "bili" },
+            Obs(Platelets, 40, "10*3/uL", "2026-12-01") with { Id = "plt-future" },
+            Obs(Weight, 70, "stone") with { Id = "wt-unit" },
+            Obs(Alt, 30, "U/L", "2026-12-02") with { Id = "alt-future" },
+            Obs(Lvef, 55, "%", "2026-12-03") with { Id = "lvef-future" },
+            Obs(Weight, 71, "kg", "2026-12-04") with { Id = "wt-future" },
+            Obs(Ast, 25, "mmol") with { Id = "ast-unit" },
+            Obs(Platelets, 41, "g/dL") with { Id = "plt-unit" },
+            Obs(Lvef, 50, "mL") with { Id = "lvef-unit" },
+        ]);
+
+        Assert.Equal(
+        [
+            "LVEF 55 % (Observation/lvef-future, LOINC 10230-1) is dated in the future (2026-12-03): not used",
+            "LVEF 50 \"mL\" (Observation/lvef-unit, LOINC 10230-1, 2026-11-18): unit not understood, not used",
+            "Body weight 70 \"stone\" (Observation/wt-unit, LOINC 29463-7, 2026-11-18): unit not understood, not used",
+            "Body weight 71 kg (Observation/wt-future, LOINC 29463-7) is dated in the future (2026-12-04): not used",
+            "Platelets 40 10*3/uL (Observation/plt-future, LOINC 777-3) is dated in the future (2026-12-01): not used",
+            "Platelets 41 \"g/dL\" (Observation/plt-unit, LOINC 777-3, 2026-11-18): unit not understood, not used",
+            "ALT 30 U/L (Observation/alt-future, LOINC 1742-6) is dated in the future (2026-12-02): not used",
+            "AST 25 \"mmol\" (Observation/ast-unit, LOINC 1920-8, 2026-11-18): unit not understood, not used",
+            "Total bilirubin 0.6 \"g/L\" (Observation/bili, LOINC 1975-2, 2026-11-18): unit not understood, not used",
+        ], facts.UnreadableMeasurements.AsEnumerable());
+    }
+
+    [Fact]
+    public void Add_ObservationCodedForTwoAnalytes_CountsForBothWithTheFirstLoincOfEach()
+    {
+        var observation = Obs(Alt, 30, "U/L") with
+        {
+            Code = new CodeableConcept
+            {
+                Coding =
+                [
+                    new Coding { System = CodeSystems.Snomed, Code = Ast },
+                    new Coding { System = CodeSystems.Loinc, Code = Alt },
+                    new Coding { System = CodeSystems.Loinc, Code = "30239-8" },
+                    new Coding { System = CodeSystems.Loinc, Code = Ast },
+                ],
+            },
+        };
+
+        var facts = Facts([observation]);
+
+        Assert.Contains("LOINC 1742-6", facts.Alt?.Source, StringComparison.Ordinal);
+        Assert.Contains("LOINC 30239-8", facts.Ast?.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Add_LvefBaseline_IsEarliestBeforeLatest()
     {
         var facts = Facts([Obs(Lvef, 52, "%", "2026-06-01"), Obs(Lvef, 45, "%", "2026-11-01"), Obs(Lvef, 60, "%", "2025-11-01")]);
 
         Assert.Equal(45m, facts.Lvef?.Value);
         Assert.Equal(60m, facts.LvefBaseline?.Value);
+    }
+
+    [Fact]
+    public void Add_SameDateLatest_LastInRecordOrderWins() =>
+        Assert.Equal(72m, Facts([Obs(Weight, 70, "kg", "2026-11-17"), Obs(Weight, 72, "kg", "2026-11-17"), Obs(Weight, 69, "kg", "2026-10-01")]).Weight?.Value);
+
+    [Fact]
+    public void Add_SameDateEarliest_FirstInRecordOrderIsBaseline()
+    {
+        var facts = Facts([Obs(Lvef, 50, "%", "2026-11-01"), Obs(Lvef, 60, "%", "2025-01-01"), Obs(Lvef, 58, "%", "2025-01-01")]);
+
+        Assert.Equal(50m, facts.Lvef?.Value);
+        Assert.Equal(60m, facts.LvefBaseline?.Value);
+    }
+
+    [Fact]
+    public void Add_UndatedValue_UsedOnlyWhenNoneIsDated()
+    {
+        var undated = Obs(Weight, 80, "kg") with { EffectiveDateTime = null };
+        var undatedToo = Obs(Weight, 81, "kg") with { EffectiveDateTime = null };
+
+        Assert.Equal(70m, Facts([undated, Obs(Weight, 70, "kg", "2026-11-17"), undatedToo]).Weight?.Value);
+        Assert.Equal(80m, Facts([undated, undatedToo]).Weight?.Value);
+        Assert.Null(Facts([Obs(Lvef, 50, "%") with { EffectiveDateTime = null }, Obs(Lvef, 55, "%", "2026-01-01")]).LvefBaseline);
     }
 
     [Fact]
