@@ -72,7 +72,7 @@ public static class FhirJson
     /// </summary>
     public static (Resource? Resource, string? Path, string? Problem) ReadChecked(ReadOnlyMemory<byte> json)
     {
-        if (FhirStreamReader.TryRead(json.Span) is { } resource)
+        if (FhirStreamReader.TryRead(json) is { } resource)
         {
             return (resource, null, null);
         }

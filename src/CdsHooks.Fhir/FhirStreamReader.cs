@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CdsHooks.Fhir;
@@ -28,11 +29,12 @@ public static class FhirStreamReader
     /// <summary>One resource from UTF-8 JSON bytes, or null when this reader declines them (see above) or they
     /// hold more than one JSON value: the caller then parses them and uses <see cref="FhirJson.ReadChecked(JsonElement)"/>,
     /// which names the fault. Limits as <see cref="JsonDocument"/>'s defaults (depth 64, no comments).</summary>
-    public static Resource? TryRead(ReadOnlySpan<byte> json)
+    public static Resource? TryRead(ReadOnlyMemory<byte> json)
     {
+        using var sharing = ShareRepeats(json);
         try
         {
-            var r = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            var r = new Utf8JsonReader(json.Span, new JsonReaderOptions { MaxDepth = 64 });
             if (!r.Read())
             {
                 return null;
@@ -161,7 +163,7 @@ public static class FhirStreamReader
             return text;
         }
 
-        private static uint Hash(ReadOnlySpan<byte> utf8)
+        internal static uint Hash(ReadOnlySpan<byte> utf8)
         {
             var h = (uint)utf8.Length * 2654435761u;
             if (utf8.Length >= 4)
@@ -179,6 +181,111 @@ public static class FhirStreamReader
             }
 
             return h ^ (h >> 15) ^ (h >> 7);
+        }
+    }
+
+    /// <summary>
+    /// While the returned scope lives, a CodeableConcept or Reference whose JSON repeats, byte for byte, earlier in
+    /// <paramref name="input"/> is not read again: the object read the first time is returned. A year of history
+    /// repeats the same drug coding, the same patient reference, the same lab category dozens of times, and the
+    /// model's records are immutable, so sharing them is invisible to readers (equal values either way). Identical
+    /// bytes were checked the first time, and a read that declines leaves nothing behind: the scope is per input
+    /// (the next one starts afresh), so nothing is shared between requests. Objects are only shared for a reader
+    /// that is over <paramref name="input"/> itself (checked by address at every lookup); any other reader on the
+    /// thread meanwhile reads as usual. Scopes nest; dispose in reverse order (<c>using</c>).
+    /// </summary>
+    public static SharingScope ShareRepeats(ReadOnlyMemory<byte> input) => new(t_repeats ??= new RepeatedObjects(), input);
+
+    [ThreadStatic]
+    private static RepeatedObjects? t_repeats;
+
+    /// <summary>The scope of <see cref="ShareRepeats"/>; restores the enclosing one when disposed.</summary>
+    public readonly struct SharingScope : IDisposable
+    {
+        private readonly RepeatedObjects? _table;
+        private readonly ReadOnlyMemory<byte> _outerInput;
+        private readonly int _outerGeneration;
+
+        internal SharingScope(RepeatedObjects table, ReadOnlyMemory<byte> input)
+        {
+            _table = table;
+            _outerInput = table.Input;
+            _outerGeneration = table.Generation;
+            table.Input = input;
+            table.Generation = ++table.LastGeneration;
+        }
+
+        public void Dispose()
+        {
+            if (_table is { } table)
+            {
+                table.Input = _outerInput; // also drops the reference to the input (a pooled buffer, say)
+                table.Generation = _outerGeneration;
+            }
+        }
+    }
+
+    /// <summary>Per thread: the current input and, per slot (by a hash of the bytes), the last object read there.</summary>
+    internal sealed class RepeatedObjects
+    {
+        private const int Slots = 128;
+        private const int MinLength = 24; // shorter JSON objects are cheaper to read than to look up
+        private readonly object?[] _objects = new object?[Slots];
+        private readonly int[] _starts = new int[Slots];
+        private readonly int[] _lengths = new int[Slots];
+        private readonly int[] _generations = new int[Slots];
+
+        public ReadOnlyMemory<byte> Input;
+        public int Generation;
+        public int LastGeneration;
+
+        /// <summary>With the reader on the <c>StartObject</c> of an object: true and the object read earlier from the
+        /// same bytes of this input (the reader then on its <c>EndObject</c>), or false and where to remember the
+        /// object once read (<paramref name="slot"/> -1: not to be remembered).</summary>
+        public bool TryGet<T>(ref Utf8JsonReader r, [NotNullWhen(true)] out T? shared, out int slot, out int start, out int length)
+            where T : class
+        {
+            shared = null;
+            slot = -1;
+            start = (int)r.TokenStartIndex;
+            length = 0;
+            var input = Input.Span;
+            if (Generation == 0 || r.HasValueSequence || start >= input.Length ||
+                !Unsafe.AreSame(ref MemoryMarshal.GetReference(r.ValueSpan), ref Unsafe.Add(ref MemoryMarshal.GetReference(input), start)))
+            {
+                return false; // no scope, or this reader is not over the scope's input
+            }
+
+            var probe = r;
+            probe.Skip(); // to the matching EndObject; broken JSON throws here as it would while reading
+            length = (int)probe.BytesConsumed - start;
+            if (length < MinLength)
+            {
+                return false;
+            }
+
+            var bytes = input.Slice(start, length);
+            slot = (int)(RecentStrings.Hash(bytes) & (Slots - 1));
+            if (_generations[slot] == Generation && _lengths[slot] == length && _objects[slot] is T known &&
+                input.Slice(_starts[slot], length).SequenceEqual(bytes))
+            {
+                shared = known;
+                r = probe;
+                return true;
+            }
+
+            return false;
+        }
+
+        public void Remember(int slot, int start, int length, object value)
+        {
+            if (slot >= 0)
+            {
+                _objects[slot] = value;
+                _starts[slot] = start;
+                _lengths[slot] = length;
+                _generations[slot] = Generation;
+            }
         }
     }
 
@@ -792,6 +899,21 @@ public static class FhirStreamReader
             return null;
         }
 
+        var repeats = t_repeats;
+        var slot = -1;
+        var (start, length) = (0, 0);
+        if (repeats is not null && repeats.TryGet<CodeableConcept>(ref r, out var shared, out slot, out start, out length))
+        {
+            return shared;
+        }
+
+        var read = CodeableConceptBody(ref r);
+        repeats?.Remember(slot, start, length, read);
+        return read;
+    }
+
+    private static CodeableConcept CodeableConceptBody(ref Utf8JsonReader r)
+    {
         Coding[]? coding = null;
         string? text = null;
         while (NextProperty(ref r))
@@ -814,6 +936,25 @@ public static class FhirStreamReader
             return null;
         }
 
+        var repeats = t_repeats;
+        var slot = -1;
+        var (start, length) = (0, 0);
+        if (repeats is not null && repeats.TryGet<Reference>(ref r, out var shared, out slot, out start, out length))
+        {
+            return shared;
+        }
+
+        var read = ReferenceBody(ref r);
+        if (read is not null)
+        {
+            repeats?.Remember(slot, start, length, read);
+        }
+
+        return read;
+    }
+
+    private static Reference? ReferenceBody(ref Utf8JsonReader r)
+    {
         string? reference = null, display = null;
         while (NextProperty(ref r))
         {

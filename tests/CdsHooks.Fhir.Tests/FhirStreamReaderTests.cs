@@ -118,6 +118,89 @@ public sealed class FhirStreamReaderTests
         Assert.Contains("entry[0]", path, StringComparison.Ordinal);
     }
 
+    private const string TwoAdministrations =
+        """{"resourceType":"Bundle","entry":[""" +
+        """{"resource":{"resourceType":"MedicationAdministration","id":"a1","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"224905"}],"text":"trastuzumab"}}},""" +
+        """{"resource":{"resourceType":"MedicationAdministration","id":"a2","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"CODE99"}],"text":"trastuzumab"}}}]}""";
+
+    private static MedicationAdministration[] Administrations(Resource? bundle) =>
+        [.. Assert.IsType<Bundle>(bundle).Entry!.Select(e => Assert.IsType<MedicationAdministration>(e.Resource))];
+
+    [Fact]
+    public void RepeatedObjects_WithinOneInput_AreOneInstance()
+    {
+        var repeated = TwoAdministrations.Replace("CODE99", "224905", StringComparison.Ordinal);
+
+        var read = Administrations(FhirStreamReader.TryRead(Encoding.UTF8.GetBytes(repeated)));
+
+        Assert.Same(read[0].Subject, read[1].Subject);
+        Assert.Same(read[0].MedicationCodeableConcept, read[1].MedicationCodeableConcept);
+    }
+
+    [Fact]
+    public void ObjectsThatDiffer_AreNotShared()
+    {
+        var read = Administrations(FhirStreamReader.TryRead(Encoding.UTF8.GetBytes(TwoAdministrations)));
+
+        Assert.Equal("224905", read[0].MedicationCodeableConcept!.Coding![0].Code);
+        Assert.Equal("CODE99", read[1].MedicationCodeableConcept!.Coding![0].Code);
+    }
+
+    [Fact]
+    public void RepeatedObjects_InTwoInputs_AreNotShared()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TwoAdministrations);
+
+        var first = Administrations(FhirStreamReader.TryRead(bytes));
+        var second = Administrations(FhirStreamReader.TryRead(bytes.ToArray()));
+
+        Assert.NotSame(first[0].Subject, second[0].Subject);
+        Assert.Equal(first[0].Subject, second[0].Subject);
+    }
+
+    [Fact]
+    public void ReaderOverOtherBytes_InsideAScope_ReadsItsOwnValues()
+    {
+        // The scope's input repeats the coding; the other input has a different code at the very same offsets. A lookup
+        // that trusted the scope's bytes for the other reader would hand it the first coding twice.
+        var scopeInput = Encoding.UTF8.GetBytes(TwoAdministrations.Replace("CODE99", "224905", StringComparison.Ordinal));
+        var other = Encoding.UTF8.GetBytes(TwoAdministrations.Replace("CODE99", "999999", StringComparison.Ordinal));
+        Assert.Equal(scopeInput.Length, other.Length);
+
+        using var sharing = FhirStreamReader.ShareRepeats(scopeInput);
+        var r = new Utf8JsonReader(other);
+        r.Read();
+        var read = Administrations(FhirStreamReader.ReadResource(ref r));
+
+        Assert.Equal("224905", read[0].MedicationCodeableConcept!.Coding![0].Code);
+        Assert.Equal("999999", read[1].MedicationCodeableConcept!.Coding![0].Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(FixtureResources))]
+    public void Fixture_SharingChangesNoValue(string where, string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var shared = FhirStreamReader.TryRead(bytes);
+        var r = new Utf8JsonReader(bytes); // no scope: nothing shared
+        r.Read();
+        Resource? unshared;
+        try
+        {
+            unshared = FhirStreamReader.ReadResource(ref r);
+        }
+        catch (Exception ex) when (ex is FhirReadDeclinedException or JsonException or InvalidOperationException)
+        {
+            unshared = null;
+        }
+
+        Assert.True((shared is null) == (unshared is null), $"{where}: declined with sharing {shared is null}, without {unshared is null}");
+        if (shared is not null)
+        {
+            Assert.Equal(FhirJson.Serialize(unshared!), FhirJson.Serialize(shared));
+        }
+    }
+
     private static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);

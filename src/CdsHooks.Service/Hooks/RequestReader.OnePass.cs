@@ -15,11 +15,12 @@ public static partial class RequestReader
     /// envelope key, a FHIR rule broken in a draft or a prefetch value (which the checked reader degrades to
     /// "not obtained"), an OperationOutcome in the prefetch. <see cref="ReadChecked"/> then decides.
     /// </summary>
-    internal static HookRequest? TryReadOnePass(ReadOnlySpan<byte> body, CdsServiceDefinition service)
+    internal static HookRequest? TryReadOnePass(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
     {
+        using var sharing = FhirStreamReader.ShareRepeats(body); // a year of history repeats codings and references
         try
         {
-            var r = new Utf8JsonReader(body, OnePassOptions);
+            var r = new Utf8JsonReader(body.Span, OnePassOptions);
             return ReadEnvelope(ref r, service);
         }
         catch (Exception ex) when (ex is FhirReadDeclinedException or JsonException or InvalidOperationException)

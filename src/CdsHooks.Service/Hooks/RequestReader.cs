@@ -16,7 +16,7 @@ public static partial class RequestReader
     /// Both give the same request for any input the one-pass reader accepts.
     /// </summary>
     public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service) =>
-        TryReadOnePass(body.Span, service) is { } request ? (request, null) : ReadChecked(body, service);
+        TryReadOnePass(body, service) is { } request ? (request, null) : ReadChecked(body, service);
 
     /// <summary>The checked reader: JSON document, FHIR JSON rules, then the typed read; every rejection names its path.</summary>
     internal static (HookRequest? Request, RequestError? Error) ReadChecked(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
