@@ -9,11 +9,12 @@ namespace CdsHooks.Engine.Concepts;
 /// </summary>
 internal static class MedicationResolver
 {
-    public static MedicationIdentity Resolve(IMedicationUse use, ConceptMap map, IReadOnlyDictionary<string, Medication> others)
+    public static MedicationIdentity Resolve(
+        IMedicationUse use, ConceptMap map, IReadOnlyDictionary<string, Medication> others, ResolvedConcepts? resolved = null)
     {
         if (use.MedicationCodeableConcept is { } inline)
         {
-            return map.Resolve(inline);
+            return resolved is null ? map.Resolve(inline) : resolved.Resolve(map, inline);
         }
 
         var reference = use.MedicationReference?.ReferenceValue;
@@ -116,5 +117,37 @@ internal static class MedicationResolver
         var parts = reference.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var at = Array.LastIndexOf(parts, "Medication");
         return at >= 0 && at + 1 < parts.Length ? "Medication/" + parts[at + 1] : reference;
+    }
+}
+
+/// <summary>
+/// For one evaluation: the identity of each drug coding object already resolved, by reference. The request reader
+/// hands out one object for a coding that repeats across the history (<see cref="FhirStreamReader.ShareRepeats"/>),
+/// so a year of administrations of three drugs is resolved a few times instead of forty. Resolution depends on the
+/// concept's content only, so a remembered identity is the one a new resolution would give. Eight entries, reused
+/// in turn: histories alternate between a handful of drugs.
+/// </summary>
+internal sealed class ResolvedConcepts
+{
+    private const int Size = 8;
+    private readonly CodeableConcept?[] _concepts = new CodeableConcept?[Size];
+    private readonly MedicationIdentity?[] _identities = new MedicationIdentity?[Size];
+    private int _next;
+
+    public MedicationIdentity Resolve(ConceptMap map, CodeableConcept concept)
+    {
+        for (var i = 0; i < Size; i++)
+        {
+            if (ReferenceEquals(_concepts[i], concept))
+            {
+                return _identities[i]!;
+            }
+        }
+
+        var identity = map.Resolve(concept);
+        _concepts[_next] = concept;
+        _identities[_next] = identity;
+        _next = (_next + 1) % Size;
+        return identity;
     }
 }

@@ -22,6 +22,7 @@ internal static class RegimenBuilder
             (input.DraftOrders.Entry?.Count ?? 0) + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
         var draftIds = new HashSet<string>(StringComparer.Ordinal);
+        var resolved = new ResolvedConcepts();
 
         foreach (var entry in input.DraftOrders.Entry ?? [])
         {
@@ -37,7 +38,7 @@ internal static class RegimenBuilder
             }
 
             var focus = input.Hook == HookKind.OrderSign || (reference is not null && IsSelected(input.Selections, reference));
-            var identity = MedicationResolver.Resolve(draft, map, medications);
+            var identity = MedicationResolver.Resolve(draft, map, medications, resolved);
             if (identity.IsRecognised)
             {
                 var start = FhirDates.Parse(draft.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod?.Start);
@@ -106,7 +107,7 @@ internal static class RegimenBuilder
                 return;
             }
 
-            var identity = MedicationResolver.Resolve((IMedicationUse)resource, map, medications);
+            var identity = MedicationResolver.Resolve((IMedicationUse)resource, map, medications, resolved);
             if (identity.IsRecognised)
             {
                 items.Add(RegimenItem.From(identity.Matches, origin.Value, false, type, resource, start, end));

@@ -7,6 +7,28 @@ public class ConceptMapTests
 {
     private static ConceptMap Map => TestData.KnowledgeBase.Concepts;
 
+    [Fact]
+    public void ResolvedConcepts_SameObjectOnce_OthersByTheirOwnContent()
+    {
+        var resolved = new ResolvedConcepts();
+        var herceptin = new CodeableConcept { Text = "Herceptin" };
+
+        var first = resolved.Resolve(Map, herceptin);
+        var remembered = resolved.Resolve(Map, herceptin);
+        var femara = resolved.Resolve(Map, new CodeableConcept { Text = "Femara 2.5mg tab" });
+        for (var i = 0; i < 9; i++)
+        {
+            resolved.Resolve(Map, new CodeableConcept { Text = "Kadcyla" }); // pushes herceptin out of the eight entries
+        }
+
+        var afterEviction = resolved.Resolve(Map, herceptin);
+
+        Assert.Equal("trastuzumab", Assert.Single(first.Matches).Concept.Id);
+        Assert.Same(first, remembered); // text matches are built afresh by the map: the same instance is the memo
+        Assert.Equal("letrozole", Assert.Single(femara.Matches).Concept.Id);
+        Assert.Equal("trastuzumab", Assert.Single(afterEviction.Matches).Concept.Id);
+    }
+
     [Theory]
     [InlineData("ado-trastuzumab emtansine", "ado-trastuzumab-emtansine")]
     [InlineData("Ado-Trastuzumab Emtansine 160 mg IV", "ado-trastuzumab-emtansine")]
