@@ -204,7 +204,7 @@ public static class FhirStreamReader
     {
         private readonly RepeatedObjects? _table;
         private readonly ReadOnlyMemory<byte> _outerInput;
-        private readonly int _outerGeneration;
+        private readonly long _outerGeneration;
 
         internal SharingScope(RepeatedObjects table, ReadOnlyMemory<byte> input)
         {
@@ -233,11 +233,11 @@ public static class FhirStreamReader
         private readonly object?[] _objects = new object?[Slots];
         private readonly int[] _starts = new int[Slots];
         private readonly int[] _lengths = new int[Slots];
-        private readonly int[] _generations = new int[Slots];
+        private readonly long[] _generations = new long[Slots]; // long: a number is never used twice on a thread
 
         public ReadOnlyMemory<byte> Input;
-        public int Generation;
-        public int LastGeneration;
+        public long Generation;
+        public long LastGeneration;
 
         /// <summary>With the reader on the <c>StartObject</c> of an object: true and the object read earlier from the
         /// same bytes of this input (the reader then on its <c>EndObject</c>), or false and where to remember the
