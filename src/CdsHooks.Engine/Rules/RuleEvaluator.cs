@@ -104,13 +104,18 @@ internal static class RuleEvaluator
         }
     }
 
-    /// <summary>The regimen items that fill a role, in regimen order.</summary>
+    /// <summary>The regimen items that fill a role, in regimen order. One test per item (a year of history is
+    /// ~60 items and every role of every rule asks), noting the hits on the stack; an array only when there is one.</summary>
     private static ImmutableArray<RegimenItem> Filling(DrugRole role, ImmutableArray<RegimenItem> regimen)
     {
+        Span<int> hits = regimen.Length <= 256 ? stackalloc int[regimen.Length] : new int[regimen.Length];
         var count = 0;
-        foreach (var item in regimen)
+        for (var i = 0; i < regimen.Length; i++)
         {
-            count += item.Is(role) ? 1 : 0;
+            if (regimen[i].Is(role))
+            {
+                hits[count++] = i;
+            }
         }
 
         if (count == 0)
@@ -119,13 +124,9 @@ internal static class RuleEvaluator
         }
 
         var items = new RegimenItem[count];
-        count = 0;
-        foreach (var item in regimen)
+        for (var i = 0; i < count; i++)
         {
-            if (item.Is(role))
-            {
-                items[count++] = item;
-            }
+            items[i] = regimen[hits[i]];
         }
 
         return ImmutableCollectionsMarshal.AsImmutableArray(items);
