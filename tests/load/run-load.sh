@@ -9,7 +9,7 @@
 # per request and the ratio service/floor. --soak adds a long run at half the measured maximum rate
 # with RSS sampled every 10 s.
 #
-#   tests/load/run-load.sh                         # 3 rounds x 10 s, 32 connections
+#   tests/load/run-load.sh                         # 5 rounds x 10 s, 32 connections
 #   tests/load/run-load.sh --rounds 2 --duration 5s  # quick check
 #   tests/load/run-load.sh --soak                  # plus a 10-minute soak at half rate
 #
@@ -23,7 +23,7 @@ repo="$(cd "$here/../.." && pwd)"
 duration=10s
 connections=32
 threads=2
-rounds=3
+rounds=5 # on a host shared with other machines, 3 rounds left the median at the mercy of one slow round
 warmup=15s # 5 s left tiered compilation inside round 1 (a profile 9 s after start still showed the JIT)
 soak=""
 rss_every=10
