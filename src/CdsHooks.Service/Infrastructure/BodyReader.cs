@@ -4,8 +4,8 @@ using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Infrastructure;
 
-/// <summary>A request body in a pooled buffer: a full-prefetch hook call is ~100 KB, which as a plain
-/// array would land on the large object heap twice per call and drive full collections under load.
+/// <summary>A body in a pooled buffer (a hook request, a FHIR server's answer): a full-prefetch hook call is ~100 KB,
+/// which as a plain array would land on the large object heap twice per call and drive full collections under load.
 /// Callers parse it into their own objects and dispose it; nothing may keep a reference to it.</summary>
 public sealed class RequestBody : IDisposable
 {
@@ -44,12 +44,49 @@ public static class BodyReader
             return (null, TooLarge(limit));
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
-        var length = 0;
-        RequestError? error = null;
+        RequestBody? body;
         try
         {
-            while (error is null)
+            body = await ReadToEndAsync(request.Body, request.ContentLength, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up mid-body (load generators do at the end of a run): not a server error.
+            return (null, new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body")));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(limit)
+                : RequestError.Invalid("$", "The request body could not be read: " + ex.Message));
+        }
+
+        if (body is null)
+        {
+            return (null, TooLarge(limit));
+        }
+
+        if (body.Length == 0)
+        {
+            body.Dispose();
+            return (null, RequestError.Invalid("$", "The request body is empty; a JSON object is required"));
+        }
+
+        return (body, null);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end into a pooled buffer, first sized by <paramref name="sizeHint"/>
+    /// (a Content-Length). Null, with the buffer given back, when the stream holds more than <paramref name="limit"/>
+    /// bytes; what the stream throws is thrown, the buffer given back too. The caller disposes what it gets.
+    /// </summary>
+    public static async Task<RequestBody?> ReadToEndAsync(Stream stream, long? sizeHint, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(sizeHint ?? 16 * 1024, limit) + 1);
+        var length = 0;
+        try
+        {
+            while (true)
             {
                 if (length == buffer.Length)
                 {
@@ -59,36 +96,25 @@ public static class BodyReader
                     buffer = larger;
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    break;
+                    return new RequestBody(buffer, length);
                 }
 
                 length += read;
-                error = length > limit ? TooLarge(limit) : null;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch
         {
-            // The client hung up mid-body (load generators do at the end of a run): not a server error.
-            error = new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body"));
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
-        catch (BadHttpRequestException ex)
-        {
-            error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge(limit)
-                : RequestError.Invalid("$", "The request body could not be read: " + ex.Message);
-        }
-
-        error ??= length == 0 ? RequestError.Invalid("$", "The request body is empty; a JSON object is required") : null;
-        if (error is not null)
-        {
-            ArrayPool<byte>.Shared.Return(buffer); // the one place a failed read gives its buffer back
-            return (null, error);
-        }
-
-        return (new RequestBody(buffer, length), null);
     }
 
     private static RequestError TooLarge(long limit) =>

@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CdsHooks.Fhir;
 using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Infrastructure;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -53,18 +53,17 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var (buffer, length) = await ReadAllAsync(stream, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
-                try
+                using var body = await BodyReader.ReadToEndAsync(stream, response.Content.Headers.ContentLength, http.MaxResponseContentBufferSize, cancellationToken)
+                    .ConfigureAwait(false);
+                if (body is null)
                 {
-                    var (resource, path, problem) = FhirJson.ReadChecked(buffer.AsMemory(0, length));
-                    return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
-                        : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
-                        : new FetchResult.Success(resource);
+                    return new FetchResult.Failure($"the FHIR server's answer is larger than {http.MaxResponseContentBufferSize} bytes");
                 }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
+
+                var (resource, path, problem) = FhirJson.ReadChecked(body.Memory);
+                return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
+                    : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
+                    : new FetchResult.Success(resource);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,39 +89,6 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
             return new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON");
-        }
-    }
-
-    /// <summary>The whole stream in an array from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(Stream stream, long? sizeHint, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(sizeHint ?? 0, 16 * 1024, Array.MaxLength));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer, length);
-                }
-
-                length += read;
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
     }
 
