@@ -41,75 +41,44 @@ internal sealed partial class AnswerJson
         scratch.Release();
     }
 
-    /// <summary>A growable buffer and a writer with the owner's options, reused by one thread.</summary>
-    private sealed class ResourceScratch : IBufferWriter<byte>
+    /// <summary>A pooled buffer and a writer with the owner's options, reused by one thread.</summary>
+    private sealed class ResourceScratch(AnswerJson owner)
     {
-        /// <summary>A buffer grown past this by an unusually large resource is not kept.</summary>
+        /// <summary>A buffer grown past this by an unusually large resource is given back, not kept.</summary>
         private const int KeepAtMost = 64 * 1024;
 
-        private readonly Utf8JsonWriter _writer;
-        private byte[] _buffer = new byte[2048];
-        private int _written;
+        private readonly Utf8JsonWriter _writer = new(Stream.Null, owner.Options); // pointed at the buffer on each Write
+        private PooledBufferWriter _buffer = new();
 
-        public ResourceScratch(AnswerJson owner)
-        {
-            Owner = owner;
-            _writer = new Utf8JsonWriter(this, owner.Options);
-        }
-
-        public AnswerJson Owner { get; }
+        public AnswerJson Owner { get; } = owner;
 
         /// <summary>The request as the polymorphic contract writes it; valid until <see cref="Release"/>.</summary>
         public ReadOnlySpan<byte> Write(MedicationRequest request)
         {
-            _written = 0;
-            MedicationRequestHead.CopyTo(GetSpan(MedicationRequestHead.Length));
-            Advance(MedicationRequestHead.Length);
-            _writer.Reset(this);
+            _buffer.Reset();
+            _buffer.Write(MedicationRequestHead);
+            _writer.Reset(_buffer);
             JsonSerializer.Serialize(_writer, request, CdsJsonContext.Default.MedicationRequest);
             _writer.Flush();
 
             var head = MedicationRequestHead.Length;
-            if (_written == head + 2)
+            var written = _buffer.WrittenSpan;
+            if (written.Length == head + 2)
             {
-                _buffer[head] = (byte)'}'; // no members: {"resourceType":"MedicationRequest"}
-                return _buffer.AsSpan(0, head + 1);
+                written[head] = (byte)'}'; // no members: {"resourceType":"MedicationRequest"}
+                return written[..(head + 1)];
             }
 
-            _buffer[head] = (byte)','; // {"resourceType":"MedicationRequest","status":...}
-            return _buffer.AsSpan(0, _written);
+            written[head] = (byte)','; // {"resourceType":"MedicationRequest","status":...}
+            return written;
         }
 
         public void Release()
         {
-            if (_buffer.Length > KeepAtMost)
+            if (_buffer.Capacity > KeepAtMost)
             {
-                _buffer = new byte[2048];
-            }
-
-            _written = 0;
-        }
-
-        public void Advance(int count) => _written += count;
-
-        public Memory<byte> GetMemory(int sizeHint = 0)
-        {
-            Reserve(sizeHint);
-            return _buffer.AsMemory(_written);
-        }
-
-        public Span<byte> GetSpan(int sizeHint = 0)
-        {
-            Reserve(sizeHint);
-            return _buffer.AsSpan(_written);
-        }
-
-        private void Reserve(int sizeHint)
-        {
-            var needed = _written + Math.Max(sizeHint, 1);
-            if (needed > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, needed));
+                _buffer.Dispose();
+                _buffer = new PooledBufferWriter();
             }
         }
     }

@@ -80,6 +80,15 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
 
+    /// <summary>What was written, to patch in place (the answer writer's resource scratch).</summary>
+    public Span<byte> WrittenSpan => _buffer.AsSpan(0, WrittenCount);
+
+    /// <summary>The array held now; a writer kept for reuse lets a large one go (dispose) rather than hold it.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Starts again at the beginning of the same array.</summary>
+    public void Reset() => WrittenCount = 0;
+
     public void Advance(int count) => WrittenCount += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)
