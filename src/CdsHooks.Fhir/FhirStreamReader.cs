@@ -86,7 +86,7 @@ public static class FhirStreamReader
     }
 
     /// <summary>A string value (or null), never empty (FHIR strings are never empty).</summary>
-    public static string? String(ref Utf8JsonReader r)
+    private static string? String(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
         {
@@ -103,12 +103,12 @@ public static class FhirStreamReader
             : (t_recent ??= new RecentStrings()).Get(ref r);
     }
 
-    /// <summary>Checks a string value as <see cref="String"/> reads it, without making the string.</summary>
-    private static void CheckString(ref Utf8JsonReader r)
+    /// <summary>Checks a string value as <see cref="String"/> reads it, without making the string (always null).</summary>
+    private static string? CheckString(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
         {
-            return;
+            return null;
         }
 
         if (r.TokenType != JsonTokenType.String || r.HasValueSequence || r.ValueSpan.Length == 0)
@@ -124,6 +124,8 @@ public static class FhirStreamReader
         {
             Decline(); // GetString would throw: the checked reader rejects it
         }
+
+        return null;
     }
 
     [ThreadStatic]
@@ -492,7 +494,11 @@ public static class FhirStreamReader
         return new BundleLink { Relation = relation, Url = url };
     }
 
-    private static BundleEntry BundleEntry(ref Utf8JsonReader r)
+    private static BundleEntry BundleEntry(ref Utf8JsonReader r) => BundleEntry(ref r, keepUrl: true);
+
+    private static BundleEntry BundleEntryWithoutUrl(ref Utf8JsonReader r) => BundleEntry(ref r, keepUrl: false);
+
+    private static BundleEntry BundleEntry(ref Utf8JsonReader r, bool keepUrl)
     {
         string? fullUrl = null;
         Resource? resource = null;
@@ -501,26 +507,11 @@ public static class FhirStreamReader
             var name = r.ValueSpan;
             r.Read();
             if (name.SequenceEqual("resource"u8)) { resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r); }
-            else if (name.SequenceEqual("fullUrl"u8)) { fullUrl = String(ref r); }
+            else if (name.SequenceEqual("fullUrl"u8)) { fullUrl = keepUrl ? String(ref r) : CheckString(ref r); }
             else { Other(ref r, name); }
         }
 
         return new BundleEntry { FullUrl = fullUrl, Resource = resource };
-    }
-
-    private static BundleEntry BundleEntryWithoutUrl(ref Utf8JsonReader r)
-    {
-        Resource? resource = null;
-        while (NextProperty(ref r))
-        {
-            var name = r.ValueSpan;
-            r.Read();
-            if (name.SequenceEqual("resource"u8)) { resource = r.TokenType == JsonTokenType.Null ? null : ReadResource(ref r); }
-            else if (name.SequenceEqual("fullUrl"u8)) { CheckString(ref r); }
-            else { Other(ref r, name); }
-        }
-
-        return new BundleEntry { Resource = resource };
     }
 
     private static MedicationRequest MedicationRequest(ref Utf8JsonReader r)
