@@ -44,34 +44,26 @@ public sealed class PrefetchResolver(
     {
         var server = UsableServer(request, out var serverProblem);
 
-        // The deadline is a timer and the client a few objects: both only when some key may be read from
-        // the server (a complete prefetch, the usual case, needs neither).
+        // The deadline is a timer: armed only when some key may be read from the server (a complete prefetch,
+        // the usual case, needs none). The FHIR client is made on the first read (Access.Fetcher).
         using var deadline = server is not null && AnyMayFetch(request)
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
             : null;
         deadline?.CancelAfter(options.Value.TimeoutMs);
-        var access = new Access(request, server, serverProblem, deadline is null ? null : fetchers(),
-            deadline?.Token ?? cancellationToken, cancellationToken);
+        var access = new Access(request, server, serverProblem, fetchers, deadline?.Token ?? cancellationToken, cancellationToken);
 
-        KeyResult[] results;
-        if (deadline is null)
+        // Every key is started before any is awaited, so reads from the server run side by side; a key settled
+        // from the prefetch completes at once, without a task.
+        var pending = new ValueTask<KeyResult>[Keys.Length];
+        for (var i = 0; i < Keys.Length; i++)
         {
-            // Nothing to read from the server: every key is settled at once, without a task each.
-            results = new KeyResult[Keys.Length];
-            for (var i = 0; i < Keys.Length; i++)
-            {
-                results[i] = await ResolveKeyAsync(access, Keys[i].Key).ConfigureAwait(false);
-            }
+            pending[i] = ResolveKeyAsync(access, Keys[i].Key);
         }
-        else
-        {
-            var tasks = new Task<KeyResult>[Keys.Length];
-            for (var i = 0; i < Keys.Length; i++)
-            {
-                tasks[i] = ResolveKeyAsync(access, Keys[i].Key).AsTask();
-            }
 
-            results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var results = new KeyResult[Keys.Length];
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            results[i] = await pending[i].ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested(); // the caller went away: nobody to answer
@@ -236,7 +228,7 @@ public sealed class PrefetchResolver(
         FetchResult result;
         try
         {
-            result = await access.Fetcher!.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
+            result = await access.Fetcher.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!access.Aborted.IsCancellationRequested)
         {
@@ -279,8 +271,14 @@ public sealed class PrefetchResolver(
         }
     }
 
-    /// <param name="Fetcher">Present whenever <paramref name="Server"/> is and some key may be read from it.</param>
-    private sealed record Access(HookRequest Request, Uri? Server, string ServerProblem, IFhirFetcher? Fetcher, CancellationToken Deadline, CancellationToken Aborted);
+    private sealed record Access(
+        HookRequest Request, Uri? Server, string ServerProblem, Func<IFhirFetcher> Fetchers, CancellationToken Deadline, CancellationToken Aborted)
+    {
+        private IFhirFetcher? _fetcher;
+
+        /// <summary>The FHIR client, made on the first read from the server (two keys racing may make two: harmless).</summary>
+        public IFhirFetcher Fetcher => _fetcher ??= Fetchers();
+    }
 
     private sealed record KeyResult(List<Resource> Resources, string? Problem);
 }
