@@ -55,9 +55,7 @@ internal sealed class Scenario
             .. (Request.DraftOrders.Entry ?? []).Select(e => e.Resource).OfType<MedicationRequest>(),
             .. Data.MedicationRequests, .. Data.MedicationStatements, .. Data.MedicationAdministrations,
         ];
-        Medications = MedicationResolver.Index(
-            (Request.DraftOrders.Entry ?? []).Select(e => (e.FullUrl, e.Resource))
-            .Concat(Data.Medications.Select(m => ((string?)null, (Resource?)m))));
+        Medications = MedicationResolver.Index(Request.DraftOrders, Data.Medications);
         Regimen = RegimenBuilder.Build(Input, Engine.Knowledge.Concepts, Engine.Options, Now);
         Facts = PatientFactsBuilder.Build(Input, Regimen, Now);
         Context = new RuleContext(Input, Regimen, Facts, Engine.Options, Now);

@@ -51,19 +51,8 @@ internal static class MedicationResolver
         return new MedicationIdentity([.. matches], null);
     }
 
-    /// <summary>Index of Medication resources by "Medication/id" and by fullUrl.</summary>
-    public static Dictionary<string, Medication> Index(IEnumerable<(string? FullUrl, Resource? Resource)> entries)
-    {
-        var index = new Dictionary<string, Medication>(StringComparer.Ordinal);
-        foreach (var (fullUrl, resource) in entries)
-        {
-            Add(index, fullUrl, resource);
-        }
-
-        return index;
-    }
-
-    /// <summary>The same index for one hook call: draftOrders entries first, then the prefetched Medications.</summary>
+    /// <summary>Medication resources of one hook call by "Medication/id", and draftOrders entries also by fullUrl:
+    /// the drafts first, then the prefetched Medications.</summary>
     public static Dictionary<string, Medication> Index(Bundle draftOrders, IReadOnlyList<Medication> others)
     {
         var index = new Dictionary<string, Medication>(StringComparer.Ordinal);

@@ -95,12 +95,12 @@ internal static class MetastaticFacts
         var evidence = new List<string>((metastases?.Count ?? 0) + (stageFour?.Count ?? 0));
         foreach (var metastasis in metastases ?? [])
         {
-            AddDistinct(evidence, $"{metastasis.Site.Name} ({metastasis.Site.Code}{(metastasis.IsCurrent ? string.Empty : ", no longer active")})");
+            evidence.AddDistinct($"{metastasis.Site.Name} ({metastasis.Site.Code}{(metastasis.IsCurrent ? string.Empty : ", no longer active")})");
         }
 
         foreach (var condition in stageFour ?? [])
         {
-            AddDistinct(evidence, $"stage IV ({Code(condition)})");
+            evidence.AddDistinct($"stage IV ({Code(condition)})");
         }
 
         var metastatic = new Fact<Status>(Status.Positive,
@@ -116,15 +116,6 @@ internal static class MetastaticFacts
     /// (its offset decides the calendar day shown).</summary>
     private static DateTimeOffset? Earlier(DateTimeOffset? held, DateTimeOffset? candidate) =>
         candidate is { } c && (held is not { } h || c < h) ? candidate : held;
-
-    /// <summary>First occurrence kept, in order (lists of a few sites: no set needed).</summary>
-    private static void AddDistinct(List<string> into, string item)
-    {
-        if (!into.Contains(item))
-        {
-            into.Add(item);
-        }
-    }
 
     private static Fact<Status> Visceral(List<Metastasis> metastases)
     {
@@ -164,7 +155,7 @@ internal static class MetastaticFacts
         {
             if (m.IsCurrent && m.Site.Visceral == visceral)
             {
-                AddDistinct(sites, $"{m.Site.Name} ({m.Site.Code})");
+                sites.AddDistinct($"{m.Site.Name} ({m.Site.Code})");
             }
         }
 

@@ -39,11 +39,6 @@ internal static partial class ProgressionFacts
             found.AddRange(item.ConceptIds.Order(StringComparer.Ordinal).Select(id => new Fact<string>(id, text)));
         }
 
-        if (found.Count == 0)
-        {
-            return facts with { Progressions = [] };
-        }
-
         return facts with { Progressions = found.ToImmutable() };
     }
 

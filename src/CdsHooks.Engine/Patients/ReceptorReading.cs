@@ -117,12 +117,12 @@ internal static partial class ReceptorReading
         return new ReceptorResult(test, v.Value, v.Equivocal, date, method, said, Coded(code));
     }
 
-    /// <summary>Reads free text; null when it says nothing or contradicts itself.</summary>
     /// <summary>"LOINC 85319-2", made once per code (the receptor codes are few and fixed).</summary>
     private static readonly IReadOnlyDictionary<string, string> CodedTexts = Tests.Keys.ToDictionary(c => c, c => "LOINC " + c, StringComparer.Ordinal);
 
     private static string Coded(string code) => CodedTexts.TryGetValue(code, out var text) ? text : "LOINC " + code;
 
+    /// <summary>Reads free text; null when it says nothing or contradicts itself.</summary>
     internal static (Status Value, bool Equivocal)? Interpret(ReceptorTest test, string text)
     {
         var signals = Signal.None;

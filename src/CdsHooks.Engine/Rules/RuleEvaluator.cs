@@ -72,36 +72,26 @@ internal static class RuleEvaluator
         var notChecked = new List<string>(unknown.Count + missing.Length + ctx.Facts.NotObtained.Length);
         foreach (var item in unknown)
         {
-            AddDistinct(notChecked, item);
+            notChecked.AddDistinct(item);
         }
 
         foreach (var item in missing)
         {
-            AddDistinct(notChecked, item);
+            notChecked.AddDistinct(item);
         }
 
         foreach (var kind in ctx.Facts.NotObtained)
         {
-            AddDistinct(notChecked, kind + " could not be obtained from the EHR");
+            notChecked.AddDistinct(kind + " could not be obtained from the EHR");
         }
 
         var distinctUsed = new List<string>(used.Count);
         foreach (var item in used)
         {
-            AddDistinct(distinctUsed, item);
+            distinctUsed.AddDistinct(item);
         }
 
         return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. distinctUsed], [.. notChecked], outcome);
-    }
-
-    /// <summary>Enumerable.Distinct(StringComparer.Ordinal) without its set, for lists of a handful of lines:
-    /// first occurrence kept, in order (List.Contains compares strings ordinally).</summary>
-    private static void AddDistinct(List<string> into, string item)
-    {
-        if (!into.Contains(item))
-        {
-            into.Add(item);
-        }
     }
 
     /// <summary>The regimen items that fill a role, in regimen order. One test per item (a year of history is
