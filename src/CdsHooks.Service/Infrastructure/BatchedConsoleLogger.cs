@@ -91,7 +91,19 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
         }
 
         _queue.Enqueue((text, toError));
-        if (Interlocked.Increment(ref _queued) * 2 >= _maxQueued || level >= LogLevel.Warning)
+        var queued = Interlocked.Increment(ref _queued);
+        if (_stopping)
+        {
+            // Shutdown began after the check above: the writer may have drained already, so write it here.
+            lock (_writer)
+            {
+                Drain();
+            }
+
+            return;
+        }
+
+        if (queued * 2 >= _maxQueued || level >= LogLevel.Warning)
         {
             _wake.Set();
         }
@@ -106,17 +118,14 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
         _stopping = true;
         _wake.Set();
-        var stopped = _writer.Join(TimeSpan.FromSeconds(2));
+        _writer.Join(TimeSpan.FromSeconds(2));
         lock (_writer)
         {
             Drain();
         }
 
         _optionsReload?.Dispose();
-        if (stopped)
-        {
-            _wake.Dispose();
-        }
+        // _wake is not disposed: a caller that passed the stopping check may still Set it (it goes with the provider).
     }
 
     private void Apply(ConsoleLoggerOptions options)
