@@ -12,6 +12,18 @@ internal sealed record FuzzSeed(string Name, string Path, JsonNode Request)
 
     public static IReadOnlyList<FuzzSeed> LoadAll() => All.Value;
 
+    /// <summary>Every seed's name, for theories over the fixtures.</summary>
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var seed in LoadAll())
+        {
+            data.Add(seed.Name);
+        }
+
+        return data;
+    }
+
     private static List<FuzzSeed> Load()
     {
         var seeds = new List<FuzzSeed>();

@@ -20,16 +20,7 @@ public sealed class OnePassReaderTests(ITestOutputHelper output)
         ["p03-prefetch-invalid-content-degrades"] = "a prefetch value that breaks FHIR JSON: the checked reader names it and degrades the key",
     };
 
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var seed in FuzzSeed.LoadAll())
-        {
-            data.Add(seed.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => FuzzSeed.Names();
 
     [Theory]
     [MemberData(nameof(Fixtures))]

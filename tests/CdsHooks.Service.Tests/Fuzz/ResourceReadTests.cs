@@ -12,16 +12,7 @@ namespace CdsHooks.Service.Tests.Fuzz;
 /// </summary>
 public sealed class ResourceReadTests
 {
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var seed in FuzzSeed.LoadAll())
-        {
-            data.Add(seed.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => FuzzSeed.Names();
 
     [Theory]
     [MemberData(nameof(Fixtures))]
