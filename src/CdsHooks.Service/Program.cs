@@ -15,8 +15,13 @@ var app = builder.Build();
 app.WarmUp();
 app.UseOperationOutcomeErrors();
 app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
+if (app.Services.GetRequiredService<SecurityState>().Enabled)
+{
+    // With authentication off (Development only, logged at start-up) every endpoint is anonymous
+    // (RequireCdsClient): the two middlewares would only set an empty user on every call.
+    app.UseAuthentication();
+    app.UseAuthorization();
+}
 
 app.MapDiscovery();
 app.MapHooks();
