@@ -16,7 +16,18 @@ public static class HookEndpoints
 {
     public static IEndpointRouteBuilder MapHooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cds-services/{id}", Invoke).RequireCdsClient(app, AuthPolicies.Hooks);
+        // The singletons are resolved once here rather than per call from a request scope, which each call would
+        // otherwise create and dispose only to look them up.
+        var services = app.ServiceProvider;
+        var engine = services.GetRequiredService<CdsEngine>();
+        var prefetch = services.GetRequiredService<PrefetchResolver>();
+        var metrics = services.GetRequiredService<ServiceMetrics>();
+        var options = services.GetRequiredService<IOptions<ServiceOptions>>();
+        var logger = services.GetRequiredService<ILogger<CdsEngine>>();
+        var answers = AnswerJson.For(services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        app.MapPost("/cds-services/{id}", (string id, HttpRequest http, CancellationToken cancellationToken) =>
+                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, cancellationToken))
+            .RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
 
@@ -25,7 +36,7 @@ public static class HookEndpoints
     /// → evaluate → cards. Nothing to say is 200 {"cards": []}; nothing can be judged (required data
     /// unobtainable, no card from the drafts alone) is 412 (<see cref="Preconditions"/>).
     /// </summary>
-    public static async Task<Results<OkJson<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
+    internal static async Task<Results<OkJson<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
         string id,
         HttpRequest http,
         CdsEngine engine,
@@ -33,6 +44,7 @@ public static class HookEndpoints
         ServiceMetrics metrics,
         IOptions<ServiceOptions> options,
         ILogger<CdsEngine> logger,
+        AnswerJson answers,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -92,7 +104,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
+        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse, answers);
     }
 
     internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)

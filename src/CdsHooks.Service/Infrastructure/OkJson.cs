@@ -21,11 +21,15 @@ namespace CdsHooks.Service.Infrastructure;
 public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IContentTypeHttpResult
 {
     private readonly JsonTypeInfo<TValue> _typeInfo;
+    private readonly AnswerJson? _answers;
 
-    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo)
+    /// <param name="answers">The writer for the application's JSON options, when the caller has it; otherwise it
+    /// is looked up from the request's services.</param>
+    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo, AnswerJson? answers = null)
     {
         Value = value;
         _typeInfo = typeInfo;
+        _answers = answers;
     }
 
     public TValue Value { get; }
@@ -40,7 +44,7 @@ public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpR
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var answers = AnswerJson.For(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        var answers = _answers ?? AnswerJson.For(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         using var body = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(body, answers.Options))
         {
