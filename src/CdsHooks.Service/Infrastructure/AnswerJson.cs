@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Fhir;
@@ -63,10 +66,24 @@ internal sealed partial class AnswerJson
     {
     }
 
+    /// <summary>The ASCII characters this writer's encoder writes as they are (see <see cref="WriteMarkdown"/>).</summary>
+    private readonly SearchValues<char> _plainAscii;
+
     private AnswerJson(JsonWriterOptions options, JsonSerializerOptions? serializerOptions)
     {
         Options = options;
         _serializerOptions = serializerOptions;
+        var encoder = options.Encoder ?? JavaScriptEncoder.Default; // the writer's own escaping without one is the default encoder's
+        var plain = new List<char>();
+        for (var c = '\0'; c < (char)128; c++)
+        {
+            if (!encoder.WillEncode(c))
+            {
+                plain.Add(c);
+            }
+        }
+
+        _plainAscii = SearchValues.Create(plain.ToArray());
     }
 
     /// <summary>
@@ -145,7 +162,7 @@ internal sealed partial class AnswerJson
         writer.WriteStartObject();
         WriteString(writer, Uuid, card.Uuid);
         WriteString(writer, Summary, card.Summary);
-        WriteString(writer, Detail, card.Detail);
+        WriteMarkdown(writer, Detail, card.Detail);
         WriteKnown(writer, Indicator, card.Indicator);
         if (card.Source is { } source)
         {
@@ -238,6 +255,70 @@ internal sealed partial class AnswerJson
         if (value is not null)
         {
             writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>
+    /// A card's detail: markdown, several lines of ASCII. Every encoder writes a line feed as <c>\n</c>, and from the first
+    /// one on the writer escapes the rest of the value a character at a time (1.4 % of the service's CPU under load).
+    /// Here the value is copied to UTF-8 between line feeds, and written as it is; a character that the encoder
+    /// writes otherwise (a quote, a control character, anything outside ASCII) leaves the value to the writer.
+    /// Same bytes either way (AnswerJsonTests compares them for every fixture, under three encoders).
+    /// </summary>
+    private void WriteMarkdown(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is null || value.Length > 64 * 1024)
+        {
+            WriteString(writer, name, value);
+            return;
+        }
+
+        var text = value.AsSpan();
+        var next = text.IndexOfAnyExcept(_plainAscii);
+        if (next < 0)
+        {
+            writer.WriteString(name, value); // nothing to escape: the writer's own fast path
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((2 * text.Length) + 2);
+        try
+        {
+            var utf8 = buffer.AsSpan();
+            utf8[0] = (byte)'"';
+            var written = 1;
+            while (true)
+            {
+                Ascii.FromUtf16(text[..next], utf8[written..], out var copied);
+                written += copied;
+                if (next == text.Length)
+                {
+                    break;
+                }
+
+                if (text[next] != '\n')
+                {
+                    writer.WriteString(name, value); // a character this path does not write: the writer's escaping
+                    return;
+                }
+
+                utf8[written++] = (byte)'\\';
+                utf8[written++] = (byte)'n';
+                text = text[(next + 1)..];
+                next = text.IndexOfAnyExcept(_plainAscii);
+                if (next < 0)
+                {
+                    next = text.Length;
+                }
+            }
+
+            utf8[written++] = (byte)'"';
+            writer.WritePropertyName(name);
+            writer.WriteRawValue(utf8[..written], skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

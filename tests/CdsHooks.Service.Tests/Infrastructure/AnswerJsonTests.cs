@@ -175,6 +175,34 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
         }
     }
 
+    public static TheoryData<string> Details() => new(
+        "no line feed",
+        "\n",
+        "ends with a line feed\n",
+        "\nstarts with one",
+        "two\n\nin a row, then\n- a list\n- of two",
+        "a quote after a line feed\n\"here\"",
+        "a quote \"before\"\nthe line feed",
+        "carriage return\r\nand tab\tafter",
+        "DEL \u007f and NUL \u0000\nthen",
+        "HTML <b> & 'quotes' + `ticks`\n",
+        "backslash \\ then\nline",
+        "outside ASCII ≥ 2 ± 1\n…",
+        new string('x', 70 * 1024) + "\n" + "long");
+
+    [Theory]
+    [MemberData(nameof(Details))]
+    public void Write_MarkdownDetail_SameBytesAsSerializer(string detail)
+    {
+        // The detail's own path (line feeds written without the writer's escaping) must give the writer's bytes,
+        // and hand any other character back to it, under every encoder.
+        var answer = new CdsResponse { Cards = [Card("detail") with { Detail = detail }] };
+        foreach (var writer in new[] { HostWriter(), Relaxed, Strict })
+        {
+            AssertSameBytes(writer, answer);
+        }
+    }
+
     [Fact]
     public void Write_Returns_BytesAreInTheOutputBeforeTheWriterIsDisposed()
     {
