@@ -379,7 +379,9 @@ public static class FhirStreamReader
     }
 
     /// <summary>An array of objects, as an exact-size array: most FHIR arrays (coding, category, dosage) hold one
-    /// item, and a list with its spare capacity would double what they cost.</summary>
+    /// item, and a list with its spare capacity would double what they cost. Items wait on the thread's
+    /// <see cref="ItemStack"/> until the array's end gives the count, so a long array (a bundle's entries) costs no
+    /// growing copies either.</summary>
     private static T[]? List<T>(ref Utf8JsonReader r, ItemReader<T?> item)
         where T : class
     {
@@ -389,23 +391,70 @@ public static class FhirStreamReader
         }
 
         Expect(ref r, JsonTokenType.StartArray);
-        T? first = null;
-        List<T>? more = null;
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        var stack = t_items ??= new ItemStack();
+        var start = stack.Top;
+        try
         {
-            Expect(ref r, JsonTokenType.StartObject); // no null items, no primitives where objects belong
-            var read = item(ref r) ?? Decline<T>();
-            if (first is null)
+            while (r.Read() && r.TokenType != JsonTokenType.EndArray)
             {
-                first = read;
+                Expect(ref r, JsonTokenType.StartObject); // no null items, no primitives where objects belong
+                stack.Push(item(ref r) ?? Decline<T>()); // nested arrays inside the item push above and pop back first
             }
-            else
+
+            return stack.Top == start ? [] : stack.ToArray<T>(start);
+        }
+        finally
+        {
+            stack.PopTo(start); // also when declined or broken: the scratch stays usable and holds nothing
+        }
+    }
+
+    [ThreadStatic]
+    private static ItemStack? t_items;
+
+    /// <summary>
+    /// Per thread, the items of the arrays being read, innermost array on top: an array's items are pushed as they are
+    /// read, then copied to an array of the exact size and popped. Slots are cleared when popped, so the scratch keeps no
+    /// request's objects alive; it keeps its size up to <see cref="KeptSlots"/> (a larger one, after a huge array, is
+    /// dropped once the outermost array is done).
+    /// </summary>
+    private sealed class ItemStack
+    {
+        private const int KeptSlots = 1024;
+        private object?[] _items = new object?[64];
+
+        public int Top { get; private set; }
+
+        public void Push(object value)
+        {
+            if (Top == _items.Length)
             {
-                (more ??= [first]).Add(read);
+                Array.Resize(ref _items, _items.Length * 2);
             }
+
+            _items[Top++] = value;
         }
 
-        return more is not null ? more.ToArray() : first is not null ? [first] : [];
+        public T[] ToArray<T>(int start)
+        {
+            var array = new T[Top - start];
+            Array.Copy(_items, start, array, 0, array.Length);
+            return array;
+        }
+
+        public void PopTo(int start)
+        {
+            if (Top > start)
+            {
+                Array.Clear(_items, start, Top - start);
+                Top = start;
+            }
+
+            if (start == 0 && _items.Length > KeptSlots)
+            {
+                _items = new object?[64];
+            }
+        }
     }
 
     /// <summary>Starts an object value: false for null, declines anything but an object.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 
@@ -199,6 +201,72 @@ public sealed class FhirStreamReaderTests
         {
             Assert.Equal(FhirJson.Serialize(unshared!), FhirJson.Serialize(shared));
         }
+    }
+
+    private const string ObservationEntry =
+        """{"resource":{"resourceType":"Observation","id":"oI","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]},{"text":"cI3"}],""" +
+        """ "code":{"coding":[{"system":"http://loinc.org","code":"CODE"},{"system":"urn:local","code":"xI"}]},"valueQuantity":{"value":I7,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"},""" +
+        """ "referenceRange":[{"low":{"value":1,"unit":"mg"},"high":{"value":I5,"unit":"mg"}}]}}""";
+
+    private static string Observation(int i, string code) => ObservationEntry
+        .Replace("I3", (i % 3).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("I5", (i % 5).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("I7", (i % 7).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("I", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("CODE", code, StringComparison.Ordinal);
+
+    private static string Observations(int count, string code = "2345-7") =>
+        """{"resourceType":"Bundle","type":"searchset","entry":[""" + string.Join(",", Enumerable.Range(0, count).Select(i => Observation(i, code))) + "]}";
+
+    private static void AssertReadsAsTheCheckedReader(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var onePass = FhirStreamReader.TryRead(bytes);
+        var (expected, _, problem) = FhirJson.ReadChecked(bytes);
+
+        Assert.Null(problem);
+        Assert.NotNull(onePass);
+        Assert.Equal(FhirJson.Serialize(expected!), FhirJson.Serialize(onePass));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(3000)] // past what the thread keeps of its array scratch
+    public void NestedArrays_ReadAsTheCheckedReader(int count) => AssertReadsAsTheCheckedReader(Observations(count));
+
+    [Theory]
+    [InlineData("""{"coding":[{"system":"urn:local","code":"x"},null]}""", typeof(FhirReadDeclinedException))] // null item
+    [InlineData("""{"coding":[{"system":"urn:local","code":""}]}""", typeof(FhirReadDeclinedException))]       // empty string
+    [InlineData("""{"coding":[{"system":"urn:local","code":"x"},{"code":"y"]}""", typeof(JsonException))]    // broken JSON
+    public void ArraysLeftMidway_LeaveTheNextReadWhole(string brokenCode, Type thrown)
+    {
+        // The fifth entry fails two arrays deep (inside its code's coding, inside the entries): items of both arrays were
+        // waiting when it threw. Read with no scope, so the failure reaches here instead of being caught as a decline.
+        var broken = Observations(8).Replace("""{"coding":[{"system":"http://loinc.org","code":"2345-7"},{"system":"urn:local","code":"x4"}]}""", brokenCode, StringComparison.Ordinal);
+        Assert.NotEqual(Observations(8), broken);
+        var exception = Record.Exception(() =>
+        {
+            var r = new Utf8JsonReader(Encoding.UTF8.GetBytes(broken));
+            r.Read();
+            FhirStreamReader.ReadResource(ref r);
+        });
+        Assert.IsAssignableFrom(thrown, exception);
+        AssertScratchHoldsNothing();
+
+        AssertReadsAsTheCheckedReader(Observations(3, code: "718-7"));
+        AssertReadsAsTheCheckedReader(Observations(40));
+    }
+
+    /// <summary>White-box, by reflection: the reader's per-thread array scratch must neither keep a failed read's items
+    /// alive nor leave its top raised (each failure would then leak slots), which no value read afterwards shows.</summary>
+    private static void AssertScratchHoldsNothing()
+    {
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance;
+        var scratch = typeof(FhirStreamReader).GetField("t_items", Private)!.GetValue(null)!;
+        Assert.Equal(0, (int)scratch.GetType().GetProperty("Top")!.GetValue(scratch)!);
+        Assert.All((object?[])scratch.GetType().GetField("_items", Private)!.GetValue(scratch)!, Assert.Null);
     }
 
     private static string RepositoryRoot()
