@@ -282,13 +282,19 @@ run_wrk "$floor_port" "$warmup" "$connections" >/dev/null
 # the machine, so floor/service CPU per request is the ratio to trust on a busy machine.
 clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# CPU time the hypervisor gave to other machines while this one wanted it (steal, all CPUs): a busy host shows here,
+# and it costs the service more than the floor (docs/performance.md, "What the host does to the ratio").
+steal_ticks() { awk '$1 == "cpu" { print $9 }' /proc/stat; }
+ncpu=$(nproc)
 
 rounds_tsv="$out/rounds.tsv"
-printf 'round\ttarget\trps\tp50_ms\tp99_ms\tmax_ms\trequests\tnon2xx\tsocket_errors\tcpu_ms_per_request\n' >"$rounds_tsv"
-record() { # round target json cpu_ticks_used
-  jq -r --arg r "$1" --arg t "$2" --argjson ticks "$4" --argjson hz "$clk_tck" '[$r, $t, .rps, (.p50_us / 1000), (.p99_us / 1000),
+printf 'round\ttarget\trps\tp50_ms\tp99_ms\tmax_ms\trequests\tnon2xx\tsocket_errors\tcpu_ms_per_request\thost_steal_pct\n' >"$rounds_tsv"
+record() { # round target json cpu_ticks_used steal_ticks
+  jq -r --arg r "$1" --arg t "$2" --argjson ticks "$4" --argjson steal "$5" --argjson hz "$clk_tck" --argjson cpus "$ncpu" \
+    '[$r, $t, .rps, (.p50_us / 1000), (.p99_us / 1000),
     (.max_us / 1000), .requests, .non2xx, (.connect + .read + .write + .timeout),
-    (if .requests > 0 then ($ticks * 1000 / $hz / .requests) else 0 end)] | @tsv' <<<"$3" >>"$rounds_tsv"
+    (if .requests > 0 then ($ticks * 1000 / $hz / .requests) else 0 end),
+    (if .duration_us > 0 then ($steal / $hz * 100 / (.duration_us / 1000000) / $cpus) else 0 end)] | @tsv' <<<"$3" >>"$rounds_tsv"
 }
 
 for ((r = 1; r <= rounds; r++)); do
@@ -298,9 +304,10 @@ for ((r = 1; r <= rounds; r++)); do
     pid=$service_pid
     if [[ $target == floor ]]; then port=$floor_port; pid=$floor_pid; fi
     ticks=$(cpu_ticks "$pid")
+    steal=$(steal_ticks)
     result="$(run_wrk "$port" "$duration" "$connections")"
-    record "$r" "$target" "$result" $(($(cpu_ticks "$pid") - ticks))
-    log "round $r $target: $(tail -1 "$rounds_tsv" | awk -F'\t' '{ printf "%s req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %s, socket errors %s, %.3f CPU ms/request", $3, $4, $5, $8, $9, $10 }')"
+    record "$r" "$target" "$result" $(($(cpu_ticks "$pid") - ticks)) $(($(steal_ticks) - steal))
+    log "round $r $target: $(tail -1 "$rounds_tsv" | awk -F'\t' '{ printf "%s req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %s, socket errors %s, %.3f CPU ms/request, host steal %.1f%%", $3, $4, $5, $8, $9, $10, $11 }')"
   done
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -348,11 +355,13 @@ if [[ -n $soak ]]; then
   ) &
   sampler=$!
   ticks=$(cpu_ticks "$service_pid")
+  steal=$(steal_ticks)
   soak_result="$(run_wrk "$service_port" "$soak" "$connections" "$delay" "$target_rps")"
   soak_ticks=$(($(cpu_ticks "$service_pid") - ticks))
+  soak_steal=$(($(steal_ticks) - steal))
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
-  record soak service "$soak_result" "$soak_ticks"
+  record soak service "$soak_result" "$soak_ticks" "$soak_steal"
   soak_errors=$(jq -r '.non2xx + .connect + .read + .write + .timeout' <<<"$soak_result")
   # Flat memory: the last third of the samples against the second third (the first holds the warm-up).
   flat=$(awk -F, 'NR > 1 { v[++n] = $2 } END {
@@ -383,9 +392,9 @@ summary="$out/summary.md"
   echo "wrk -t$threads -c$connections, $rounds round(s) of $duration per target, order alternating; mix: $mix_spec."
   [[ ${#service_env[@]} -gt 0 ]] && echo "Service environment: ${service_env[*]}."
   echo
-  echo "| round | target | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors | CPU ms/request |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %.3f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$rounds_tsv"
+  echo "| round | target | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors | CPU ms/request | host steal % |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %.3f | %.1f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$rounds_tsv"
   echo
   echo "| | service | floor |"
   echo "| --- | ---: | ---: |"
