@@ -56,23 +56,12 @@ internal sealed partial class AnswerJson
     private static readonly JsonEncodedText Delete = JsonEncodedText.Encode("delete");
     private static readonly JsonEncodedText Update = JsonEncodedText.Encode("update");
 
-    private static AnswerJson? s_current;
-
-    /// <summary>The host options this writer was made for, if any (see <see cref="For"/>).</summary>
-    private readonly JsonSerializerOptions? _serializerOptions;
-
-    public AnswerJson(JsonWriterOptions options)
-        : this(options, null)
-    {
-    }
-
     /// <summary>The ASCII characters this writer's encoder writes as they are (see <see cref="WriteMarkdown"/>).</summary>
     private readonly SearchValues<char> _plainAscii;
 
-    private AnswerJson(JsonWriterOptions options, JsonSerializerOptions? serializerOptions)
+    public AnswerJson(JsonWriterOptions options)
     {
         Options = options;
-        _serializerOptions = serializerOptions;
         var encoder = options.Encoder ?? JavaScriptEncoder.Default; // the writer's own escaping without one is the default encoder's
         var plain = new List<char>();
         for (var c = '\0'; c < (char)128; c++)
@@ -87,25 +76,15 @@ internal sealed partial class AnswerJson
     }
 
     /// <summary>
-    /// The writer for a host's JSON options (one options instance per host): its encoder and layout, so values are
-    /// escaped as <c>TypedResults.Ok</c> would escape them. Kept by reference, so that threads never see half of
-    /// it; a second host in the same process (tests) replaces it, which costs a rebuild of the prepared parts only.
+    /// The writer for a host's JSON options: its encoder and layout, so values are escaped as <c>TypedResults.Ok</c>
+    /// would escape them. The hook endpoint makes one when it is mapped, and every answer of that host shares it
+    /// (and the shared card parts it has prepared).
     /// </summary>
-    public static AnswerJson For(JsonSerializerOptions options)
-    {
-        if (s_current is { } current && ReferenceEquals(current._serializerOptions, options))
-        {
-            return current;
-        }
-
-        var created = new AnswerJson(WriterOptions(options), options);
-        s_current = created;
-        return created;
-    }
+    public static AnswerJson For(JsonSerializerOptions options) => new(WriterOptions(options));
 
     /// <summary>The writer options of the application's serializer options. The property names of the answer are
     /// ASCII and need no escaping with any encoder; the metadata used is the generated context's own.</summary>
-    public static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
     {
         Encoder = options.Encoder,
         Indented = options.WriteIndented,

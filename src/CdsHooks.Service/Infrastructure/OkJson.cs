@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CdsHooks.Engine.Cards;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Infrastructure;
 
@@ -21,11 +19,10 @@ namespace CdsHooks.Service.Infrastructure;
 public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IContentTypeHttpResult
 {
     private readonly JsonTypeInfo<TValue> _typeInfo;
-    private readonly AnswerJson? _answers;
+    private readonly AnswerJson _answers;
 
-    /// <param name="answers">The writer for the application's JSON options, when the caller has it; otherwise it
-    /// is looked up from the request's services.</param>
-    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo, AnswerJson? answers = null)
+    /// <param name="answers">The writer for the application's JSON options (the hook endpoint's, made at start-up).</param>
+    internal OkJson(TValue value, JsonTypeInfo<TValue> typeInfo, AnswerJson answers)
     {
         Value = value;
         _typeInfo = typeInfo;
@@ -44,15 +41,14 @@ public sealed class OkJson<TValue> : IResult, IStatusCodeHttpResult, IValueHttpR
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var answers = _answers ?? AnswerJson.For(httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         using var body = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(body, answers.Options))
+        using (var writer = new Utf8JsonWriter(body, _answers.Options))
         {
             // A hook answer goes through the hand-written writer (same bytes, less CPU: AnswerJson); anything else,
             // or an answer with other metadata than the generated context's, through the serializer.
             if (Value is CdsResponse answer && ReferenceEquals(_typeInfo, CdsJsonContext.Default.CdsResponse))
             {
-                answers.Write(writer, answer);
+                _answers.Write(writer, answer);
             }
             else
             {

@@ -235,7 +235,7 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
         using var body = new MemoryStream();
         http.Response.Body = body;
 
-        await new OkJson<CdsResponse>(answer, CdsJsonContext.Default.CdsResponse).ExecuteAsync(http);
+        await new OkJson<CdsResponse>(answer, CdsJsonContext.Default.CdsResponse, HostWriter()).ExecuteAsync(http);
 
         Assert.Equal(Serialized(HostWriter().Options, answer), body.ToArray());
         Assert.Equal(body.Length, http.Response.ContentLength);
