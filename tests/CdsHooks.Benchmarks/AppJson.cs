@@ -9,8 +9,7 @@ internal static class AppJson
     public static JsonSerializerOptions SerializerOptions()
     {
         var options = new Microsoft.AspNetCore.Http.Json.JsonOptions().SerializerOptions;
-        options.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default);
-        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        ServiceRegistration.ConfigureJson(options);
         return options;
     }
 }

@@ -34,11 +34,7 @@ public static class ServiceRegistration
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddMetrics();
 
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default);
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
-        });
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
 
         // CORS for browser clients (CDS Hooks 2.0 §CORS; sandbox): preflight needs no token, and
         // Authorization must be listed explicitly ("*" does not cover it).
@@ -56,6 +52,14 @@ public static class ServiceRegistration
             policy.WithMethods("GET", "POST", "OPTIONS").WithHeaders("Authorization", "Content-Type").SetPreflightMaxAge(TimeSpan.FromHours(1));
         }));
         return builder;
+    }
+
+    /// <summary>The application's JSON options: the generated metadata first, nulls left out (CDS Hooks forbids them).
+    /// Also what the benchmarks write answers with, so they escape as the service does.</summary>
+    internal static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default);
+        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
     }
 
     /// <summary>Builds the singletons now so that bad knowledge or an unwritable database stops start-up.</summary>
