@@ -932,23 +932,31 @@ public static class FhirStreamReader
         return new Coding { System = system, Version = version, Code = code, Display = display };
     }
 
-    private static CodeableConcept? CodeableConcept(ref Utf8JsonReader r)
-    {
-        if (!BeginObject(ref r))
-        {
-            return null;
-        }
+    private static CodeableConcept? CodeableConcept(ref Utf8JsonReader r) =>
+        BeginObject(ref r) ? Shared<CodeableConcept>(ref r, CodeableConceptBody) : null;
 
+    /// <summary>
+    /// The object at the reader (on its <c>StartObject</c>) read by <paramref name="body"/>, or, inside a
+    /// <see cref="ShareRepeats"/> scope, the one read earlier from the same bytes (the reader then on its
+    /// <c>EndObject</c>). What the body reads is remembered for the repeats that follow; a null is not.
+    /// </summary>
+    private static T? Shared<T>(ref Utf8JsonReader r, ItemReader<T?> body)
+        where T : class
+    {
         var repeats = t_repeats;
         var slot = -1;
         var (start, length) = (0, 0);
-        if (repeats is not null && repeats.TryGet<CodeableConcept>(ref r, out var shared, out slot, out start, out length))
+        if (repeats is not null && repeats.TryGet<T>(ref r, out var shared, out slot, out start, out length))
         {
             return shared;
         }
 
-        var read = CodeableConceptBody(ref r);
-        repeats?.Remember(slot, start, length, read);
+        var read = body(ref r);
+        if (read is not null)
+        {
+            repeats?.Remember(slot, start, length, read);
+        }
+
         return read;
     }
 
@@ -969,29 +977,8 @@ public static class FhirStreamReader
     }
 
     /// <summary>As <see cref="ReferenceConverter"/>: neither reference nor display reads as absent.</summary>
-    private static Reference? Reference(ref Utf8JsonReader r)
-    {
-        if (!BeginObject(ref r))
-        {
-            return null;
-        }
-
-        var repeats = t_repeats;
-        var slot = -1;
-        var (start, length) = (0, 0);
-        if (repeats is not null && repeats.TryGet<Reference>(ref r, out var shared, out slot, out start, out length))
-        {
-            return shared;
-        }
-
-        var read = ReferenceBody(ref r);
-        if (read is not null)
-        {
-            repeats?.Remember(slot, start, length, read);
-        }
-
-        return read;
-    }
+    private static Reference? Reference(ref Utf8JsonReader r) =>
+        BeginObject(ref r) ? Shared<Reference>(ref r, ReferenceBody) : null;
 
     private static Reference? ReferenceBody(ref Utf8JsonReader r)
     {
