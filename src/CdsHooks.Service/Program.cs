@@ -18,7 +18,7 @@ app.UseCors();
 if (app.Services.GetRequiredService<SecurityState>().Enabled)
 {
     // With authentication off (Development only, logged at start-up) every endpoint is anonymous
-    // (RequireCdsClient): the two middlewares would only set an empty user on every call.
+    // (RequireCdsClient) and the services behind these middlewares are not registered (AddCdsSecurity).
     app.UseAuthentication();
     app.UseAuthorization();
 }

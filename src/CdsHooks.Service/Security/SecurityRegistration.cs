@@ -33,18 +33,17 @@ public static class SecurityRegistration
         }
 
         builder.Services.AddSingleton(new SecurityState(enabled, options.RequireForDiscovery));
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthPolicies.Hooks, p => p.RequireAuthenticatedUser())
-            .AddPolicy(AuthPolicies.Discovery, p => p.RequireAuthenticatedUser());
         if (enabled)
         {
+            builder.Services.AddAuthorizationBuilder()
+                .AddPolicy(AuthPolicies.Hooks, p => p.RequireAuthenticatedUser())
+                .AddPolicy(AuthPolicies.Discovery, p => p.RequireAuthenticatedUser());
             builder.AddJwtAuthentication(options);
         }
-        else
-        {
-            builder.Services.AddAuthentication();
-        }
 
+        // With authentication off (Development only) neither service is registered: every endpoint is anonymous
+        // (RequireCdsClient), and WebApplication adds the authentication and authorization middlewares by itself
+        // whenever their services are there, where they would only set an empty user on every call.
         return builder;
     }
 

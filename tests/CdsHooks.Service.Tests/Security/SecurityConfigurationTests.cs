@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using CdsHooks.Service.Security;
 using CdsHooks.Service.Tests.Infrastructure;
 using CdsHooks.Service.Tests.Prefetch;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdsHooks.Service.Tests.Security;
 
@@ -82,6 +83,24 @@ public sealed class SecurityConfigurationTests
 
         var answer = await HookCalls.PostAsync(client, HookCalls.TdmWithLetrozole());
 
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+    }
+
+    [Fact]
+    public async Task Start_DevelopmentDefault_NoAuthenticationOrAuthorizationInThePipeline()
+    {
+        using var factory = new CdsServiceFactory();
+        using var client = factory.CreateClient();
+
+        // WebApplication adds both middlewares by itself when their services are registered.
+        var schemes = factory.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
+        var policies = factory.Services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
+        var withToken = await Get(client, "not-a-token");
+        var answer = await HookCalls.PostAsync(client, HookCalls.TdmWithLetrozole());
+
+        Assert.Null(schemes);
+        Assert.Null(policies);
+        Assert.Equal(HttpStatusCode.OK, withToken); // a token sent to an open instance is not read, and breaks nothing
         Assert.Equal(HttpStatusCode.OK, answer.Status);
     }
 
