@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -56,8 +57,14 @@ internal sealed partial class AnswerJson
     private static readonly JsonEncodedText Delete = JsonEncodedText.Encode("delete");
     private static readonly JsonEncodedText Update = JsonEncodedText.Encode("update");
 
-    /// <summary>The ASCII characters this writer's encoder writes as they are (see <see cref="WriteMarkdown"/>).</summary>
+    /// <summary>The ASCII characters this writer's encoder writes as they are (see <see cref="WriteText"/>).</summary>
     private readonly SearchValues<char> _plainAscii;
+
+    /// <summary>The writer's bytes for each other ASCII character (by code), and for characters outside ASCII met in
+    /// card texts so far (by scalar value, at most <see cref="MaxKeptEscapes"/>).</summary>
+    private readonly byte[]?[] _asciiEscapes = new byte[]?[128];
+    private readonly ConcurrentDictionary<int, byte[]> _escapes = new();
+    private int _keptEscapes;
 
     public AnswerJson(JsonWriterOptions options)
     {
@@ -69,6 +76,10 @@ internal sealed partial class AnswerJson
             if (!encoder.WillEncode(c))
             {
                 plain.Add(c);
+            }
+            else
+            {
+                _asciiEscapes[c] = EscapeOf([c]);
             }
         }
 
@@ -140,8 +151,8 @@ internal sealed partial class AnswerJson
     {
         writer.WriteStartObject();
         WriteString(writer, Uuid, card.Uuid);
-        WriteString(writer, Summary, card.Summary);
-        WriteMarkdown(writer, Detail, card.Detail);
+        WriteText(writer, Summary, card.Summary);
+        WriteText(writer, Detail, card.Detail);
         WriteKnown(writer, Indicator, card.Indicator);
         if (card.Source is { } source)
         {
@@ -187,7 +198,7 @@ internal sealed partial class AnswerJson
     private void WriteSuggestion(Utf8JsonWriter writer, Suggestion suggestion)
     {
         writer.WriteStartObject();
-        WriteString(writer, Label, suggestion.Label);
+        WriteText(writer, Label, suggestion.Label);
         WriteString(writer, Uuid, suggestion.Uuid);
         if (suggestion.IsRecommended is { } recommended)
         {
@@ -238,29 +249,33 @@ internal sealed partial class AnswerJson
     }
 
     /// <summary>
-    /// A card's detail: markdown, several lines of ASCII. Every encoder writes a line feed as <c>\n</c>, and from the first
-    /// one on the writer escapes the rest of the value a character at a time (1.4 % of the service's CPU under load).
-    /// Here the value is copied to UTF-8 between line feeds, and written as it is; a character that the encoder
-    /// writes otherwise (a quote, a control character, anything outside ASCII) leaves the value to the writer.
-    /// Same bytes either way (AnswerJsonTests compares them for every fixture, under three encoders).
+    /// A card's text (summary, markdown detail, suggestion label). Once <see cref="Utf8JsonWriter"/> meets the first
+    /// character its encoder escapes, it escapes the rest of the value a character at a time, and every card text has
+    /// such characters: line feeds, and with the default encoder '+', '`', '&lt;', '&gt;', '\'' and everything outside
+    /// ASCII ('≥', '×', '±', '§'). Here the runs of plain ASCII are copied to UTF-8 at once, and each other character
+    /// is written as the writer writes it alone: its escape, asked of a writer with the same options once per
+    /// character (<see cref="EscapeOf"/>) and kept (ASCII from the start; other characters as they come, up to
+    /// <see cref="MaxKeptEscapes"/>). Escaping is per character (per surrogate pair), so the bytes are the writer's
+    /// own (AnswerJsonTests compares them for every fixture and odd texts, under three encoders). Anything this path
+    /// does not handle (a broken surrogate, which the writer refuses; a very long value; a full table) is left to
+    /// the writer.
     /// </summary>
-    private void WriteMarkdown(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    private void WriteText(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
-        if (value is null || value.Length > 64 * 1024)
+        if (value is null)
         {
-            WriteString(writer, name, value);
             return;
         }
 
         var text = value.AsSpan();
         var next = text.IndexOfAnyExcept(_plainAscii);
-        if (next < 0)
+        if (next < 0 || value.Length > 64 * 1024)
         {
-            writer.WriteString(name, value); // nothing to escape: the writer's own fast path
+            writer.WriteString(name, value); // nothing to escape (the writer's own fast path), or too long to bother
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((2 * text.Length) + 2);
+        var buffer = ArrayPool<byte>.Shared.Rent((MaxEscapeBytesPerChar * text.Length) + 2);
         try
         {
             var utf8 = buffer.AsSpan();
@@ -275,15 +290,15 @@ internal sealed partial class AnswerJson
                     break;
                 }
 
-                if (text[next] != '\n')
+                if (EscapeAt(text, next, out var width) is not { } escaped)
                 {
-                    writer.WriteString(name, value); // a character this path does not write: the writer's escaping
+                    writer.WriteString(name, value); // the writer's escaping (or its refusal of broken UTF-16)
                     return;
                 }
 
-                utf8[written++] = (byte)'\\';
-                utf8[written++] = (byte)'n';
-                text = text[(next + 1)..];
+                escaped.CopyTo(utf8[written..]);
+                written += escaped.Length;
+                text = text[(next + width)..];
                 next = text.IndexOfAnyExcept(_plainAscii);
                 if (next < 0)
                 {
@@ -299,6 +314,68 @@ internal sealed partial class AnswerJson
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The most bytes one UTF-16 character becomes: <c>\uXXXX</c> (a surrogate pair, two of them).</summary>
+    private const int MaxEscapeBytesPerChar = 6;
+
+    /// <summary>How many characters outside ASCII keep their escape. Card texts draw on a few dozen (knowledge
+    /// texts); patient data (a drug's free text) could bring any, and the table must not grow without end.</summary>
+    internal const int MaxKeptEscapes = 1024;
+
+    /// <summary>What the writer writes for the character (or surrogate pair) at <paramref name="index"/>, which is not
+    /// plain ASCII; null when this path should leave the value to the writer.</summary>
+    private byte[]? EscapeAt(ReadOnlySpan<char> text, int index, out int width)
+    {
+        var c = text[index];
+        width = 1;
+        if (c < 128)
+        {
+            return _asciiEscapes[c];
+        }
+
+        int scalar = c;
+        if (char.IsSurrogate(c))
+        {
+            if (!char.IsHighSurrogate(c) || index + 1 == text.Length || !char.IsLowSurrogate(text[index + 1]))
+            {
+                return null; // broken UTF-16: the writer throws, as it did before this path
+            }
+
+            scalar = char.ConvertToUtf32(c, text[index + 1]);
+            width = 2;
+        }
+
+        if (_escapes.TryGetValue(scalar, out var known))
+        {
+            return known;
+        }
+
+        if (Interlocked.Increment(ref _keptEscapes) > MaxKeptEscapes)
+        {
+            Interlocked.Decrement(ref _keptEscapes);
+            return null;
+        }
+
+        var escaped = EscapeOf(text.Slice(index, width));
+        if (!_escapes.TryAdd(scalar, escaped))
+        {
+            Interlocked.Decrement(ref _keptEscapes); // another request kept the same bytes first
+        }
+
+        return escaped;
+    }
+
+    /// <summary>The bytes a writer with these options writes for <paramref name="chars"/> as a string, without the quotes.</summary>
+    private byte[] EscapeOf(ReadOnlySpan<char> chars)
+    {
+        var output = new ArrayBufferWriter<byte>(16);
+        using (var scratch = new Utf8JsonWriter(output, Options))
+        {
+            scratch.WriteStringValue(chars);
+        }
+
+        return output.WrittenSpan[1..^1].ToArray();
     }
 
     /// <summary>A CDS Hooks constant from its pre-encoded bytes; anything else as <see cref="WriteString"/>.</summary>

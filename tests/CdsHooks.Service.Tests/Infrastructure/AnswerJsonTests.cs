@@ -188,19 +188,57 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
         "HTML <b> & 'quotes' + `ticks`\n",
         "backslash \\ then\nline",
         "outside ASCII ≥ 2 ± 1\n…",
+        "as the rules write: platelets < 100 × 10³/µL, ALT > 3 × ULN; see § 2.2 – `tdm1-safety`\n- T-DM1 + letrozole",
+        "a surrogate pair 🧬 and two in a row 🧬🧪\n",
+        "ends with a pair 🧬",
+        "𝛼 at the start, and every escape at the end \\\"<>&'+`\u0001\u001f\u007f\u2028\u2029\ufeff",
         new string('x', 70 * 1024) + "\n" + "long");
 
     [Theory]
     [MemberData(nameof(Details))]
-    public void Write_MarkdownDetail_SameBytesAsSerializer(string detail)
+    public void Write_CardText_SameBytesAsSerializer(string text)
     {
-        // The detail's own path (line feeds written without the writer's escaping) must give the writer's bytes,
-        // and hand any other character back to it, under every encoder.
-        var answer = new CdsResponse { Cards = [Card("detail") with { Detail = detail }] };
+        // The card texts' own path (plain runs copied, every other character written as the writer writes it alone)
+        // must give the writer's bytes under every encoder: in the detail, the summary and a suggestion's label.
+        var answer = new CdsResponse
+        {
+            Cards =
+            [
+                Card("detail") with { Detail = text },
+                Card("summary") with { Summary = text, Suggestions = [new Suggestion { Label = text, Uuid = "s-1", Actions = [] }] },
+            ],
+        };
         foreach (var writer in new[] { HostWriter(), Relaxed, Strict })
         {
             AssertSameBytes(writer, answer);
         }
+    }
+
+    [Theory]
+    [InlineData("a lone high surrogate \ud83e here")]
+    [InlineData("a lone low surrogate \udde0 here")]
+    [InlineData("a high surrogate at the end \ud83e")]
+    public void Write_BrokenUtf16InCardText_SameBytesAsSerializer(string text)
+    {
+        // Such text cannot come from the knowledge; whatever the writer makes of a broken surrogate, the card
+        // text's path leaves it to the writer, so the bytes are the same.
+        var answer = new CdsResponse { Cards = [Card("broken") with { Detail = "fine\n" + text, Summary = text }] };
+        foreach (var writer in new[] { HostWriter(), Relaxed, Strict })
+        {
+            AssertSameBytes(writer, answer);
+        }
+    }
+
+    [Fact]
+    public void Write_MoreCharactersOutsideAsciiThanTheWriterKeeps_SameBytes()
+    {
+        // Patient data could bring any character into a card's text; past the kept ones the writer escapes them.
+        var writer = new AnswerJson(new JsonWriterOptions { SkipValidation = true });
+        var characters = Enumerable.Range(0x4E00, AnswerJson.MaxKeptEscapes + 200).Select(c => (char)c).ToArray();
+        var text = "many characters:\n" + string.Join(' ', characters);
+
+        AssertSameBytes(writer, new CdsResponse { Cards = [Card("many") with { Detail = text }] });
+        AssertSameBytes(writer, new CdsResponse { Cards = [Card("again") with { Detail = text[..60] + "\n" + text[^60..] }] });
     }
 
     [Fact]
