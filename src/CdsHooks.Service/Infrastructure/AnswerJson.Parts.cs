@@ -17,25 +17,24 @@ internal sealed partial class AnswerJson
     /// lists that the renderer never changes after building them, so the bytes stay true for the object's life.
     /// </summary>
     private void WritePart<T>(Utf8JsonWriter writer, T part, JsonTypeInfo<T> typeInfo)
-        where T : class
+        where T : class =>
+        writer.WriteRawValue(Prepared(part, typeInfo), skipInputValidation: true);
+
+    /// <summary>The JSON of <paramref name="part"/> (of <paramref name="typeInfo"/>'s type), made on first sight.</summary>
+    private byte[] Prepared(object part, JsonTypeInfo typeInfo)
     {
         if (!_prepared.TryGetValue(part, out var json))
         {
-            json = Prepare(part, typeInfo);
+            var buffer = new ArrayBufferWriter<byte>(2048);
+            using (var partWriter = new Utf8JsonWriter(buffer, Options))
+            {
+                JsonSerializer.Serialize(partWriter, part, typeInfo);
+            }
+
+            json = buffer.WrittenSpan.ToArray();
             _prepared.TryAdd(part, json); // a thread that lost the race wrote the same bytes
         }
 
-        writer.WriteRawValue(json, skipInputValidation: true);
-    }
-
-    private byte[] Prepare<T>(T part, JsonTypeInfo<T> typeInfo)
-    {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var partWriter = new Utf8JsonWriter(buffer, Options))
-        {
-            JsonSerializer.Serialize(partWriter, part, typeInfo);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return json;
     }
 }

@@ -1,85 +1,97 @@
-using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CdsHooks.Fhir;
 
 namespace CdsHooks.Service.Infrastructure;
 
 internal sealed partial class AnswerJson
 {
-    /// <summary>What the polymorphic <see cref="Resource"/> contract writes before a MedicationRequest's own
-    /// members: its discriminator, first. ASCII, so the same bytes under any encoder.</summary>
-    private static readonly byte[] MedicationRequestHead = "{\"resourceType\":\"MedicationRequest\""u8.ToArray();
+    private static readonly JsonEncodedText ResourceType = JsonEncodedText.Encode("resourceType");
+    private static readonly JsonEncodedText MedicationRequestType = JsonEncodedText.Encode("MedicationRequest");
 
-    /// <summary>Per thread, so that writing a resource allocates nothing once the thread has written one.</summary>
-    [ThreadStatic]
-    private static ResourceScratch? t_scratch;
+    /// <summary>A MedicationRequest's members as its generated contract lists them, which is the order the serializer
+    /// writes them in; null when the contract is not one this writer can follow (then the serializer writes it).</summary>
+    private static readonly RequestMember[]? s_requestMembers = RequestMembers(CdsJsonContext.Default.MedicationRequest);
 
     /// <summary>
     /// A resource of an action, with the bytes of <c>JsonSerializer.Serialize(writer, resource, CdsJsonContext.Default.Resource)</c>.
-    /// Through the polymorphic contract, the serializer takes its general, resumable path (and allocates its state
-    /// for every resource); a MedicationRequest's own contract has the generated fast path. The polymorphic
-    /// writer writes the discriminator and then exactly the derived type's members, so the MedicationRequest is
-    /// written alone into a scratch buffer behind <see cref="MedicationRequestHead"/>, its opening brace turned
-    /// into the comma that follows the discriminator, and copied in. Other resource types keep the serializer.
+    /// Every resource the service suggests is a new draft MedicationRequest whose drug and dosage are the order
+    /// template's own objects (SuggestionBuilder's NewOrder, built once per knowledge load and shared by every card
+    /// that suggests the order). The polymorphic contract writes the discriminator and then the derived type's
+    /// members, so a MedicationRequest is written here in the same way: <c>resourceType</c> first, then each member
+    /// of its contract in the contract's order, nulls left out (the context's WhenWritingNull). The template's drug
+    /// and dosage come from their JSON made once per object (<see cref="WritePart{T}"/>'s table); the rest (status,
+    /// subject, encounter, requester) through their own contracts. Other resource types keep the serializer.
     /// </summary>
     private void WriteResource(Utf8JsonWriter writer, Resource resource)
     {
-        if (resource is not MedicationRequest request)
+        if (resource is not MedicationRequest request || s_requestMembers is not { } members)
         {
             JsonSerializer.Serialize(writer, resource, CdsJsonContext.Default.Resource);
             return;
         }
 
-        var scratch = t_scratch;
-        if (scratch is null || !ReferenceEquals(scratch.Owner, this))
+        writer.WriteStartObject();
+        writer.WriteString(ResourceType, MedicationRequestType);
+        foreach (var member in members)
         {
-            t_scratch = scratch = new ResourceScratch(this);
+            if (member.Get(request) is not { } value || (member.ShouldSerialize is { } should && !should(request, value)))
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(member.Name);
+            if (value is string text)
+            {
+                writer.WriteStringValue(text);
+            }
+            else if (member.FromTemplate)
+            {
+                writer.WriteRawValue(Prepared(value, member.Contract), skipInputValidation: true);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value, member.Contract);
+            }
         }
 
-        var json = scratch.Write(request);
-        writer.WriteRawValue(json, skipInputValidation: true);
-        scratch.Release();
+        writer.WriteEndObject();
     }
 
-    /// <summary>A pooled buffer and a writer with the owner's options, reused by one thread.</summary>
-    private sealed class ResourceScratch(AnswerJson owner)
+    /// <param name="FromTemplate">The member holds an order template's shared object (drug, dosage): its JSON is kept
+    /// per object. For an object that is not shared the entry dies with it: correct, only not cheaper.</param>
+    internal sealed record RequestMember(
+        JsonEncodedText Name, Func<object, object?> Get, Func<object, object?, bool>? ShouldSerialize, JsonTypeInfo Contract, bool FromTemplate);
+
+    internal static RequestMember[]? RequestMembers(JsonTypeInfo<MedicationRequest> contract)
     {
-        /// <summary>A buffer grown past this by an unusually large resource is given back, not kept.</summary>
-        private const int KeepAtMost = 64 * 1024;
-
-        private readonly Utf8JsonWriter _writer = new(Stream.Null, owner.Options); // pointed at the buffer on each Write
-        private PooledBufferWriter _buffer = new();
-
-        public AnswerJson Owner { get; } = owner;
-
-        /// <summary>The request as the polymorphic contract writes it; valid until <see cref="Release"/>.</summary>
-        public ReadOnlySpan<byte> Write(MedicationRequest request)
+        if (contract.Options.DefaultIgnoreCondition != JsonIgnoreCondition.WhenWritingNull || contract.Kind != JsonTypeInfoKind.Object)
         {
-            _buffer.Reset();
-            _buffer.Write(MedicationRequestHead);
-            _writer.Reset(_buffer);
-            JsonSerializer.Serialize(_writer, request, CdsJsonContext.Default.MedicationRequest);
-            _writer.Flush();
-
-            var head = MedicationRequestHead.Length;
-            var written = _buffer.WrittenSpan;
-            if (written.Length == head + 2)
-            {
-                written[head] = (byte)'}'; // no members: {"resourceType":"MedicationRequest"}
-                return written[..(head + 1)];
-            }
-
-            written[head] = (byte)','; // {"resourceType":"MedicationRequest","status":...}
-            return written;
+            return null; // the walk above leaves nulls out, as this setting does, and knows only plain objects
         }
 
-        public void Release()
+        var members = new List<RequestMember>();
+        foreach (var property in contract.Properties)
         {
-            if (_buffer.Capacity > KeepAtMost)
+            if (property.Get is not { } get)
             {
-                _buffer.Dispose();
-                _buffer = new PooledBufferWriter();
+                continue; // not serialized ([JsonIgnore], e.g. TypeName)
             }
+
+            if (property.PropertyType.IsValueType)
+            {
+                return null; // a value type would need its own default handling; MedicationRequest has none
+            }
+
+            members.Add(new RequestMember(
+                JsonEncodedText.Encode(property.Name), // FHIR member names: ASCII letters, the same bytes under any encoder
+                get,
+                property.ShouldSerialize,
+                contract.Options.GetTypeInfo(property.PropertyType),
+                property.Name is "medicationCodeableConcept" or "dosageInstruction"));
         }
+
+        return [.. members];
     }
 }

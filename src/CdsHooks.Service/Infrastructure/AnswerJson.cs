@@ -18,9 +18,9 @@ namespace CdsHooks.Service.Infrastructure;
 /// <item>The card, suggestion and action envelopes are written directly with pre-encoded property names and the
 /// CDS Hooks constants (indicator, selectionBehavior, action type) pre-encoded too.</item>
 /// </list>
-/// The FHIR resources inside actions stay on the generated serializer, whose contract the FHIR library owns;
-/// a MedicationRequest (every create the service suggests) goes through its own type's fast path rather than the
-/// polymorphic one (<see cref="WriteResource"/>). Member order and null omission follow CdsModels.cs: declaration
+/// The FHIR resources inside actions follow the generated serializer's contracts: a MedicationRequest (every create
+/// the service suggests) is written member by member in its contract's order, with the order template's drug and
+/// dosage JSON made once per object (<see cref="WriteResource"/>); other resources go through the serializer. Member order and null omission follow CdsModels.cs: declaration
 /// order, nulls left out (CDS Hooks forbids null; builders never make "" or empty lists, and if one did it would be
 /// written as the serializer writes it). One instance per writer options: the encoder is a host setting and the
 /// prepared bytes are escaped with it.

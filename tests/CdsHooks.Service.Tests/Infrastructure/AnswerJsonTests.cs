@@ -175,6 +175,80 @@ public sealed class AnswerJsonTests(AnswerJsonTests.Host server) : IClassFixture
         }
     }
 
+    [Fact]
+    public void Write_MedicationRequestWithEveryMember_SameBytesAsSerializer()
+    {
+        // The resource writer walks the MedicationRequest contract's members itself: every member, in order, with
+        // nested and polymorphic values (contained resources), must come out as the serializer writes them.
+        var request = new MedicationRequest
+        {
+            Id = "mr-1",
+            Contained = [new Medication { Id = "med-1", Code = new CodeableConcept { Text = "kadcyla ±" } }, new Resource { Id = "r-1" }],
+            Status = "draft",
+            StatusReason = new CodeableConcept { Text = "why <not>" },
+            Intent = "order",
+            Category = [new CodeableConcept { Coding = [new Coding { System = "s", Code = "outpatient" }] }],
+            MedicationCodeableConcept = new CodeableConcept { Text = "ado-trastuzumab emtansine" },
+            MedicationReference = new Reference { ReferenceValue = "#med-1" },
+            Subject = new Reference { ReferenceValue = "Patient/p-1", Display = "Jane 'Test'" },
+            Encounter = new Reference { ReferenceValue = "Encounter/e-1" },
+            AuthoredOn = "2026-11-20",
+            Requester = new Reference { ReferenceValue = "Practitioner/d-1" },
+            DosageInstruction = [new Dosage { Text = "3.6 mg/kg IV every 3 weeks", Timing = new Timing { Repeat = new TimingRepeat { Frequency = 1, Period = 3, PeriodUnit = "wk" } } }],
+            Note = [new Annotation { Text = "a note\nwith a line feed" }],
+        };
+        var unset = typeof(MedicationRequest).GetProperties()
+            .Where(p => p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0 && p.GetValue(request) is null)
+            .Select(p => p.Name).ToList();
+        Assert.Empty(unset); // a member added to the model must be added here too
+        Assert.NotNull(AnswerJson.RequestMembers(CdsJsonContext.Default.MedicationRequest)); // the writer's own path, not the fallback
+
+        var card = Card("every member") with
+        {
+            Suggestions =
+            [
+                new Suggestion
+                {
+                    Label = "all", Uuid = "s-1",
+                    Actions =
+                    [
+                        new CdsAction { Type = "create", Description = "every member", Resource = request },
+                        new CdsAction { Type = "create", Description = "few members", Resource = new MedicationRequest { Status = "draft" } },
+                        new CdsAction { Type = "create", Description = "no members", Resource = new MedicationRequest() },
+                    ],
+                },
+            ],
+        };
+        foreach (var writer in new[] { HostWriter(), Relaxed, Strict })
+        {
+            AssertSameBytes(writer, new CdsResponse { Cards = [card] });
+        }
+    }
+
+    [Fact]
+    public void Write_TemplateDrugAndDosageSharedAcrossPatients_EachRequestItsOwnSubject()
+    {
+        // The drug and dosage objects of an order template are shared by every card and their JSON is kept per
+        // object: the members around them (subject, encounter, requester) must still be each request's own.
+        var drug = new CodeableConcept { Coding = [new Coding { System = "http://www.nlm.nih.gov/research/umls/rxnorm", Code = "2119", Display = "trastuzumab" }] };
+        IReadOnlyList<Dosage> dosage = [new Dosage { Text = "6 mg/kg IV every 3 weeks" }];
+        MedicationRequest For(string patient) => new()
+        {
+            Status = "draft", Intent = "order", MedicationCodeableConcept = drug, Subject = new Reference { ReferenceValue = "Patient/" + patient }, DosageInstruction = dosage,
+        };
+        CdsResponse Answer(string patient) => new()
+        {
+            Cards = [Card("shared") with { Suggestions = [new Suggestion { Label = "x", Uuid = "s", Actions = [new CdsAction { Type = "create", Description = "d", Resource = For(patient) }] }] }],
+        };
+
+        var first = Text(Relaxed, Answer("p-1"));
+        var second = Text(Relaxed, Answer("p-2"));
+
+        Assert.Contains("\"subject\":{\"reference\":\"Patient/p-1\"}", first, StringComparison.Ordinal);
+        Assert.Contains("\"subject\":{\"reference\":\"Patient/p-2\"}", second, StringComparison.Ordinal);
+        AssertSameBytes(Relaxed, Answer("p-3"));
+    }
+
     public static TheoryData<string> Details() => new(
         "no line feed",
         "\n",
