@@ -20,10 +20,10 @@ namespace CdsHooks.Service.Infrastructure;
 /// </list>
 /// The FHIR resources inside actions follow the generated serializer's contracts: a MedicationRequest (every create
 /// the service suggests) is written member by member in its contract's order, with the order template's drug and
-/// dosage JSON made once per object (<see cref="WriteResource"/>); other resources go through the serializer. Member order and null omission follow CdsModels.cs: declaration
-/// order, nulls left out (CDS Hooks forbids null; builders never make "" or empty lists, and if one did it would be
-/// written as the serializer writes it). One instance per writer options: the encoder is a host setting and the
-/// prepared bytes are escaped with it.
+/// dosage JSON made once per object (<see cref="WriteResource"/>); other resources go through the serializer.
+/// The cards' member order and null omission follow CdsModels.cs: declaration order, nulls left out (CDS Hooks
+/// forbids null; builders never make "" or empty lists, and if one did it would be written as the serializer writes
+/// it). One instance per writer options: the encoder is a host setting and the prepared bytes are escaped with it.
 /// </summary>
 internal sealed partial class AnswerJson
 {
@@ -257,8 +257,8 @@ internal sealed partial class AnswerJson
     /// character (<see cref="EscapeOf"/>) and kept (ASCII from the start; other characters as they come, up to
     /// <see cref="MaxKeptEscapes"/>). Escaping is per character (per surrogate pair), so the bytes are the writer's
     /// own (AnswerJsonTests compares them for every fixture and odd texts, under three encoders). Anything this path
-    /// does not handle (a broken surrogate, which the writer refuses; a very long value; a full table) is left to
-    /// the writer.
+    /// does not handle (a broken surrogate, which the writer writes in its own way; a very long value; a full
+    /// table) is left to the writer.
     /// </summary>
     private void WriteText(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
@@ -292,7 +292,7 @@ internal sealed partial class AnswerJson
 
                 if (EscapeAt(text, next, out var width) is not { } escaped)
                 {
-                    writer.WriteString(name, value); // the writer's escaping (or its refusal of broken UTF-16)
+                    writer.WriteString(name, value); // the writer's escaping, broken UTF-16 included
                     return;
                 }
 
@@ -339,7 +339,7 @@ internal sealed partial class AnswerJson
         {
             if (!char.IsHighSurrogate(c) || index + 1 == text.Length || !char.IsLowSurrogate(text[index + 1]))
             {
-                return null; // broken UTF-16: the writer throws, as it did before this path
+                return null; // broken UTF-16: left to the writer, which writes it as it did before this path
             }
 
             scalar = char.ConvertToUtf32(c, text[index + 1]);
