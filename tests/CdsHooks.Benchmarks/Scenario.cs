@@ -5,7 +5,7 @@ using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Prefetch;
 

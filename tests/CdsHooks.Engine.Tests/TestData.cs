@@ -2,7 +2,7 @@ using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Tests;
 

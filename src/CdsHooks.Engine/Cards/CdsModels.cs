@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using CdsHooks.Fhir;
+using CdsHooks.Engine.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Cards;
 
@@ -52,6 +53,7 @@ public sealed record CdsAction
 {
     public required string Type { get; init; }
     public required string Description { get; init; }
+    [JsonConverter(typeof(FhirResourceConverter))]
     public Resource? Resource { get; init; }
     public string? ResourceId { get; init; }
 }

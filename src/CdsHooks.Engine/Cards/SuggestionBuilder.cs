@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Cards;
 
@@ -68,14 +68,14 @@ internal static class SuggestionBuilder
 
 /// <summary>
 /// What an order template creates: the drug and the dosage of the new draft MedicationRequest and the
-/// action's description, which depend only on the template. Built once per knowledge load; the FHIR
-/// records are immutable, so every card that suggests the order shares them.
+/// action's description, which depend only on the template. Built once per knowledge load; Firely's objects
+/// are mutable, so each new draft gets its own copy of them.
 /// </summary>
 internal sealed record NewOrder(string Description, CodeableConcept Medication, IReadOnlyList<Dosage> DosageInstruction)
 {
     public static NewOrder From(OrderTemplate template)
     {
-        var (period, unit) = template.EveryWeeks is { } w ? (w, "wk") : template.EveryDays is { } d ? (d, "d") : (0, null);
+        var (period, unit) = template.EveryWeeks is { } w ? (w, Timing.UnitsOfTime.Wk) : template.EveryDays is { } d ? (d, Timing.UnitsOfTime.D) : (0, (Timing.UnitsOfTime?)null);
         return new NewOrder(
             $"Order {template.Text}: {template.DosageText}",
             new CodeableConcept
@@ -87,11 +87,11 @@ internal sealed record NewOrder(string Description, CodeableConcept Medication, 
                 new Dosage
                 {
                     Text = template.DosageText,
-                    Timing = unit is null ? null : new Timing { Repeat = new TimingRepeat { Frequency = 1, Period = period, PeriodUnit = unit } },
+                    Timing = unit is null ? null : new Timing { Repeat = new Timing.RepeatComponent { Frequency = 1, Period = period, PeriodUnit = unit } },
                     Route = template.Route is null ? null : new CodeableConcept { Text = template.Route },
                     DoseAndRate = template.DoseValue is { } value && template.DoseUnit is { } doseUnit
-                        ? [new DoseAndRate { DoseQuantity = new Quantity { Value = value, Unit = doseUnit, System = CodeSystems.Ucum, Code = doseUnit } }]
-                        : null,
+                        ? [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = value, Unit = doseUnit, System = CodeSystems.Ucum, Code = doseUnit } }]
+                        : [],
                 },
             ]);
     }
@@ -99,12 +99,12 @@ internal sealed record NewOrder(string Description, CodeableConcept Medication, 
     /// <summary>The new draft for the patient, in the encounter and for the requester of the order it replaces.</summary>
     public MedicationRequest Create(MedicationRequest? replaced, string patientId) => new()
     {
-        Status = "draft",
-        Intent = "order",
-        MedicationCodeableConcept = Medication,
-        Subject = replaced?.Subject ?? new Reference { ReferenceValue = "Patient/" + patientId },
-        Encounter = replaced?.Encounter,
-        Requester = replaced?.Requester,
-        DosageInstruction = DosageInstruction,
+        Status = MedicationRequest.MedicationrequestStatus.Draft,
+        Intent = MedicationRequest.MedicationRequestIntent.Order,
+        Medication = (CodeableConcept)Medication.DeepCopy(),
+        Subject = (ResourceReference?)replaced?.Subject?.DeepCopy() ?? new ResourceReference("Patient/" + patientId),
+        Encounter = (ResourceReference?)replaced?.Encounter?.DeepCopy(),
+        Requester = (ResourceReference?)replaced?.Requester?.DeepCopy(),
+        DosageInstruction = [.. DosageInstruction.Select(d => (Dosage)d.DeepCopy())],
     };
 }

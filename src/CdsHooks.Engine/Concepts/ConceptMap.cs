@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Concepts;
 
@@ -50,7 +50,7 @@ public sealed class ConceptMap
             return MedicationIdentity.Unknown;
         }
 
-        var codings = medication.Coding ?? [];
+        var codings = medication.Coding;
         var (matches, identity) = MatchCodes(codings);
 
         // The displays of the codings, then the text (whatever is not blank).

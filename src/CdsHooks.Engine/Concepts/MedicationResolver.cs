@@ -1,4 +1,4 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Concepts;
 
@@ -10,14 +10,16 @@ namespace CdsHooks.Engine.Concepts;
 internal static class MedicationResolver
 {
     public static MedicationIdentity Resolve(
-        IMedicationUse use, ConceptMap map, IReadOnlyDictionary<string, Medication> others, ResolvedConcepts? resolved = null)
+        DomainResource use, ConceptMap map, IReadOnlyDictionary<string, Medication> others, ResolvedConcepts? resolved = null)
     {
-        if (use.MedicationCodeableConcept is { } inline)
+        var drug = MedicationOf(use);
+        if (drug is CodeableConcept inline)
         {
             return resolved is null ? map.Resolve(inline) : resolved.Resolve(map, inline);
         }
 
-        var reference = use.MedicationReference?.ReferenceValue;
+        var medicationReference = drug as ResourceReference;
+        var reference = medicationReference?.Reference;
         Medication? medication = null;
         if (reference is { Length: > 1 } && reference[0] == '#')
         {
@@ -31,7 +33,7 @@ internal static class MedicationResolver
         if (medication is null)
         {
             // A display on the reference is still a name: better than nothing, and look-alike safe.
-            return use.MedicationReference?.Display is { } display
+            return medicationReference?.Display is { } display
                 ? map.Resolve(new CodeableConcept { Text = display })
                 : MedicationIdentity.Unknown;
         }
@@ -43,8 +45,8 @@ internal static class MedicationResolver
         }
 
         // No code on the Medication: its ingredients name the drug(s).
-        var matches = (medication.Ingredient ?? [])
-            .Select(i => map.Resolve(i.ItemCodeableConcept))
+        var matches = medication.Ingredient
+            .Select(i => map.Resolve(i.Item as CodeableConcept))
             .SelectMany(i => i.Matches)
             .DistinctBy(m => m.Concept.Id)
             .ToArray();
@@ -56,7 +58,7 @@ internal static class MedicationResolver
     public static Dictionary<string, Medication> Index(Bundle draftOrders, IReadOnlyList<Medication> others)
     {
         var index = new Dictionary<string, Medication>(StringComparer.Ordinal);
-        foreach (var entry in draftOrders.Entry ?? [])
+        foreach (var entry in draftOrders.Entry)
         {
             Add(index, entry.FullUrl, entry.Resource);
         }
@@ -87,9 +89,19 @@ internal static class MedicationResolver
         }
     }
 
-    private static Medication? Contained(IMedicationUse use, ReadOnlySpan<char> id)
+    /// <summary>medication[x] of a MedicationRequest, MedicationStatement or MedicationAdministration: a
+    /// CodeableConcept or a Reference (FHIR R4 gives the three resources the same element).</summary>
+    public static DataType? MedicationOf(DomainResource use) => use switch
     {
-        foreach (var resource in use.Contained ?? [])
+        MedicationRequest request => request.Medication,
+        MedicationStatement statement => statement.Medication,
+        MedicationAdministration administration => administration.Medication,
+        _ => null,
+    };
+
+    private static Medication? Contained(DomainResource use, ReadOnlySpan<char> id)
+    {
+        foreach (var resource in use.Contained)
         {
             if (resource is Medication medication && id.SequenceEqual(medication.Id))
             {
@@ -111,8 +123,8 @@ internal static class MedicationResolver
 
 /// <summary>
 /// For one evaluation: the identity of each drug coding object already resolved, by reference. The request reader
-/// hands out one object for a coding that repeats across the history (<see cref="FhirStreamReader.ShareRepeats"/>),
-/// so a year of administrations of three drugs is resolved a few times instead of forty. Resolution depends on the
+/// may hand out one object for a coding that repeats across the history; when it does, a year of
+/// administrations of three drugs is resolved a few times instead of forty. Resolution depends on the
 /// concept's content only, so a remembered identity is the one a new resolution would give. Eight entries, reused
 /// in turn: histories alternate between a handful of drugs.
 /// </summary>

@@ -207,7 +207,7 @@ public static partial class KnowledgeLoader
                 continue;
             }
 
-            var coded = concepts.Resolve(new Fhir.CodeableConcept { Coding = [new Fhir.Coding { System = CodeSystems.RxNorm, Code = o.Rxnorm.Code }] });
+            var coded = concepts.Resolve(new Hl7.Fhir.Model.CodeableConcept { Coding = [new Hl7.Fhir.Model.Coding { System = CodeSystems.RxNorm, Code = o.Rxnorm.Code }] });
             if (!coded.Matches.Any(m => m.Concept == concept))
             {
                 errors.Add($"{where} ({o.Id}): rxnorm {o.Rxnorm.Code} is not a code of '{o.Concept}' in concepts.yaml");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CdsHooks.Engine.Concepts;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -19,10 +19,10 @@ internal static class ClinicalRecords
     /// The same codes as <see cref="Codes"/>, read without LINQ: it runs for every observation.</summary>
     public static string? FirstCode<T>(CodeableConcept? concept, string system, IReadOnlyDictionary<string, T> known)
     {
-        var codings = concept?.Coding ?? [];
-        for (var i = 0; i < codings.Count; i++)
+        var codings = concept?.Coding;
+        for (var i = 0; i < (codings?.Count ?? 0); i++)
         {
-            if (codings[i].Code is { } code && known.ContainsKey(code = code.Trim()) && CodeSystems.Is(codings[i].System, system))
+            if (codings![i].Code is { } code && known.ContainsKey(code = code.Trim()) && CodeSystems.Is(codings[i].System, system))
             {
                 return code;
             }
@@ -36,10 +36,10 @@ internal static class ClinicalRecords
     {
         var words = new List<string>();
         Add(concept?.Text);
-        var codings = concept?.Coding ?? [];
-        for (var i = 0; i < codings.Count; i++)
+        var codings = concept?.Coding;
+        for (var i = 0; i < (codings?.Count ?? 0); i++)
         {
-            Add(codings[i].Display);
+            Add(codings![i].Display);
         }
 
         return words;
@@ -64,15 +64,15 @@ internal static class ClinicalRecords
 
     /// <summary>FHIR R4 Observation.status: a cancelled or mistaken result was never a result.</summary>
     public static bool IsVoid(Observation observation) =>
-        observation.Status is "entered-in-error" or "cancelled";
+        observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled;
 
     /// <summary>When a condition began: onset, else the date it was recorded.</summary>
     public static DateTimeOffset? When(Condition condition) =>
-        FhirDates.Parse(condition.OnsetDateTime ?? condition.OnsetPeriod?.Start ?? condition.RecordedDate);
+        FhirDates.Start(condition.Onset) ?? FhirDates.Parse(condition.RecordedDate);
 
     /// <summary>When a result applies: the clinically relevant time, else the time it was issued.</summary>
     public static DateTimeOffset? When(Observation observation) =>
-        FhirDates.Parse(observation.EffectiveDateTime ?? observation.EffectivePeriod?.Start ?? observation.Issued);
+        FhirDates.Start(observation.Effective) ?? observation.Issued;
 
     public static string Day(DateTimeOffset? date) =>
         date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date not recorded";
@@ -85,10 +85,10 @@ internal static class ClinicalRecords
     /// <summary>Whether any coding of a status is one of the codes (exact: FHIR codes are case-sensitive).</summary>
     private static bool HasStatus(CodeableConcept? status, params ReadOnlySpan<string> codes)
     {
-        var codings = status?.Coding ?? [];
-        for (var i = 0; i < codings.Count; i++)
+        var codings = status?.Coding;
+        for (var i = 0; i < (codings?.Count ?? 0); i++)
         {
-            if (codings[i].Code is { } code && codes.Contains(code))
+            if (codings![i].Code is { } code && codes.Contains(code))
             {
                 return true;
             }

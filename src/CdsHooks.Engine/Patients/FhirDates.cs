@@ -1,18 +1,55 @@
-using CdsHooks.Fhir;
+using System.Globalization;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
 /// <summary>
-/// <see cref="FhirDate.Parse"/> with a fast path for the two forms EHRs send nearly always: a UTC
+/// FHIR date, dateTime and instant values as instants. Firely keeps them as the strings sent (partial dates such
+/// as "2024" or "2024-05" are legal); a partial date means its start. A fast path for the two forms EHRs send nearly always: a UTC
 /// dateTime to the second ("2025-11-03T10:15:00Z") and a full date ("2025-11-03"). Read digit by digit
-/// they give exactly what FhirDate.Parse gives (the instant in UTC, offset zero); every other form, and
-/// any field out of range, goes to FhirDate.Parse, which stays the one definition. A year of history is
+/// they give exactly what the general parser gives (the instant in UTC, offset zero); every other form, and
+/// any field out of range, goes to <see cref="ParseGeneral"/>, which stays the one definition. A year of history is
 /// about a hundred dates per hook call, and the general parser costs over a hundred nanoseconds each.
 /// </summary>
 internal static class FhirDates
 {
+    private static readonly string[] PartialFormats = ["yyyy", "yyyy-MM", "yyyy-MM-dd"];
+
     public static DateTimeOffset? Parse(string? value) =>
-        value is { Length: 10 or 20 } && TryParseCommon(value, out var instant) ? instant : FhirDate.Parse(value);
+        value is { Length: 10 or 20 } && TryParseCommon(value, out var instant) ? instant : ParseGeneral(value);
+
+    /// <summary>When a choice of date types (effective[x], onset[x]) begins: the dateTime, or the period's start.</summary>
+    public static DateTimeOffset? Start(DataType? value) => value switch
+    {
+        FhirDateTime dateTime => Parse(dateTime.Value),
+        Period period => Parse(period.Start),
+        Instant instant => instant.Value,
+        Date date => Parse(date.Value),
+        _ => null,
+    };
+
+    /// <summary>When a period ends; null for a point in time or an open period.</summary>
+    public static DateTimeOffset? End(DataType? value) => value is Period period ? Parse(period.End) : null;
+
+    internal static DateTimeOffset? ParseGeneral(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (value.Length <= 10 &&
+            DateTime.TryParseExact(value, PartialFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        {
+            return new DateTimeOffset(date, TimeSpan.Zero);
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+            ? instant
+            : null;
+    }
 
     private static bool TryParseCommon(string s, out DateTimeOffset instant)
     {

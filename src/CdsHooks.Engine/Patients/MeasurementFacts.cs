@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -27,8 +28,10 @@ namespace CdsHooks.Engine.Patients;
 /// </remarks>
 internal static class MeasurementFacts
 {
-    private static readonly FrozenSet<string> Results =
-        new[] { "final", "amended", "corrected", "preliminary" }.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>FHIR R4 Observation.status values that are results (registered, cancelled, entered-in-error and
+    /// unknown are not).</summary>
+    private static readonly FrozenSet<ObservationStatus> Results =
+        new[] { ObservationStatus.Final, ObservationStatus.Amended, ObservationStatus.Corrected, ObservationStatus.Preliminary }.ToFrozenSet();
 
     /// <summary>The analytes in the order their unreadable values are reported: LVEF, then weight,
     /// platelets, ALT, AST, total bilirubin (the order the cards have always listed them in).</summary>
@@ -80,7 +83,7 @@ internal static class MeasurementFacts
     private static void Read(Observation observation, DateTimeOffset now, Span<Slot> slots)
     {
         if (observation.Status is not { } status || !Results.Contains(status) ||
-            observation.ValueQuantity is not { Value: { } raw } quantity ||
+            observation.Value is not Quantity { Value: { } raw } quantity ||
             observation.Code?.Coding is not { } codings)
         {
             return;
@@ -142,7 +145,7 @@ internal static class MeasurementFacts
 
     /// <summary>A usable value, read; made a <see cref="Patients.Measurement"/> (with its reference-range ULN
     /// and source text) only if it is the latest or the baseline: a year of history has many values of each kind.</summary>
-    internal readonly record struct Reading(Analyte Analyte, Observation Observation, string Loinc, string Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
+    internal readonly record struct Reading(Analyte Analyte, Observation Observation, string Loinc, ObservationStatus Status, Quantity Quantity, UnitValue Value, DateTimeOffset? Date)
     {
         public Measurement Measurement() =>
             new(Analyte.Name, Value.Value, Value.Unit, Date, UpperLimit(Observation, Analyte, Value), Source(Observation, Loinc, Status, Quantity));
@@ -216,7 +219,7 @@ internal static class MeasurementFacts
     private static decimal? UpperLimit(Observation observation, Analyte analyte, UnitValue value)
     {
         Quantity? high = null;
-        var ranges = observation.ReferenceRange ?? [];
+        var ranges = observation.ReferenceRange;
         for (var i = 0; i < ranges.Count && high is null; i++)
         {
             high = ranges[i].High?.Value is null ? null : ranges[i].High;
@@ -228,19 +231,19 @@ internal static class MeasurementFacts
         }
 
         var converted = high.Code is null && high.Unit is null
-            ? Convert(analyte, limit, observation.ValueQuantity!)
+            ? Convert(analyte, limit, (Quantity)observation.Value!)
             : Convert(analyte, limit, high);
         return converted is { } c && c.Unit == value.Unit ? c.Value : null;
     }
 
-    private static string Source(Observation observation, string loinc, string status, Quantity quantity)
+    private static string Source(Observation observation, string loinc, ObservationStatus status, Quantity quantity)
     {
         var text = $"Observation/{observation.Id ?? "(no id)"}, LOINC {loinc}";
         if (quantity.Comparator is { } comparator)
         {
-            text += $", reported as {comparator}{Format(quantity.Value ?? 0)}";
+            text += $", reported as {comparator.GetLiteral()}{Format(quantity.Value ?? 0)}";
         }
 
-        return status == "preliminary" ? text + ", preliminary result" : text;
+        return status == ObservationStatus.Preliminary ? text + ", preliminary result" : text;
     }
 }

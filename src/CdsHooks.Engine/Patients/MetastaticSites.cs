@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Concepts;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -113,7 +113,7 @@ internal static partial class MetastaticSites
     public static bool IsStageFour(Condition condition)
     {
         // The summary's text, its codings' displays, then their codes (loops: runs for every breast cancer diagnosis).
-        foreach (var stage in condition.Stage ?? [])
+        foreach (var stage in condition.Stage)
         {
             var codings = stage.Summary?.Coding ?? [];
             if (IsStageFour(stage.Summary?.Text))

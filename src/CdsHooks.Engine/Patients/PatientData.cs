@@ -1,4 +1,4 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -31,6 +31,10 @@ public sealed record PatientData
 
     /// <summary>Kinds that could not be obtained (prefetch failed and the FHIR server did not answer).</summary>
     public IReadOnlySet<DataKind> Unavailable { get; init; } = new HashSet<DataKind>();
+
+    /// <summary>Records left out because an element the engine reads could not be read (wrong shape or literal), each
+    /// as "Observation/o12 (Observation.value[x]: why)". Cards name them beside the data not obtained.</summary>
+    public IReadOnlyList<string> Unreadable { get; init; } = [];
 
     public bool IsAvailable(DataKind kind) => !Unavailable.Contains(kind);
 

@@ -62,4 +62,7 @@ public sealed record PatientFacts
 
     /// <summary>Data kinds the service could not obtain, in words ("laboratory results").</summary>
     public ImmutableArray<string> NotObtained { get; init; } = [];
+
+    /// <summary>Records of the patient that could not be read and were left out (<see cref="PatientData.Unreadable"/>).</summary>
+    public ImmutableArray<string> Unreadable { get; init; } = [];
 }

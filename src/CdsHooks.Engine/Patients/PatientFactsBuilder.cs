@@ -10,6 +10,7 @@ internal static class PatientFactsBuilder
         var facts = new PatientFacts
         {
             NotObtained = input.Data.Unavailable.Count == 0 ? [] : [.. input.Data.Unavailable.Order().Select(Describe)],
+            Unreadable = [.. input.Data.Unreadable],
         };
         facts = DiseaseFacts.Add(facts, input, regimen, now);
         facts = MeasurementFacts.Add(facts, input, now);

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -23,7 +23,7 @@ internal static partial class ProgressionFacts
         foreach (var item in regimen.Items)
         {
             // Most of the history is administrations, which have no statusReason: nothing to read.
-            if (item.Origin == Origin.Draft || item.Resource is not (MedicationRequest { StatusReason: not null } or MedicationStatement { StatusReason: not null }))
+            if (item.Origin == Origin.Draft || item.Resource is not (MedicationRequest { StatusReason: not null } or MedicationStatement { StatusReason.Count: > 0 }))
             {
                 continue;
             }
@@ -45,7 +45,7 @@ internal static partial class ProgressionFacts
     private static IEnumerable<CodeableConcept> Reasons(Resource resource) => resource switch
     {
         MedicationRequest { StatusReason: { } reason } => [reason],
-        MedicationStatement { StatusReason: { } reasons } => reasons,
+        MedicationStatement statement => statement.StatusReason,
         _ => [],
     };
 

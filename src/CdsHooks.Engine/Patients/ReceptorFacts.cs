@@ -1,4 +1,4 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 

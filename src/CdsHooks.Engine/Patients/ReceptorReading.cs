@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Concepts;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -90,9 +90,9 @@ internal static partial class ReceptorReading
 
         var test = Tests[code];
         var date = ClinicalRecords.When(observation);
-        var answers = ClinicalRecords.Codes(observation.ValueCodeableConcept, CodeSystems.Loinc);
-        var words = ClinicalRecords.Words(observation.ValueCodeableConcept);
-        if (observation.ValueString is { } s && !string.IsNullOrWhiteSpace(s))
+        var answers = ClinicalRecords.Codes(observation.Value as CodeableConcept, CodeSystems.Loinc);
+        var words = ClinicalRecords.Words(observation.Value as CodeableConcept);
+        if (observation.Value is FhirString { Value: { } s } && !string.IsNullOrWhiteSpace(s))
         {
             words.Add(s.Trim());
         }

@@ -1,5 +1,5 @@
 using System.Collections;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;
 
@@ -11,7 +11,9 @@ namespace CdsHooks.Engine.Patients;
 /// </summary>
 internal readonly struct SystemCodes(CodeableConcept? concept, string system, bool withoutDots) : IEnumerable<string>
 {
-    public Enumerator GetEnumerator() => new(concept?.Coding ?? [], system, withoutDots);
+    public Enumerator GetEnumerator() => new(concept?.Coding ?? NoCodings, system, withoutDots);
+
+    private static readonly List<Coding> NoCodings = [];
 
     public bool Contains(string code)
     {
@@ -30,7 +32,7 @@ internal readonly struct SystemCodes(CodeableConcept? concept, string system, bo
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public struct Enumerator(IReadOnlyList<Coding> codings, string system, bool withoutDots) : IEnumerator<string>
+    public struct Enumerator(List<Coding> codings, string system, bool withoutDots) : IEnumerator<string>
     {
         private int _index = -1;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Patients;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
+using ConceptMap = CdsHooks.Engine.Concepts.ConceptMap;
 
 namespace CdsHooks.Engine.Rules;
 
@@ -19,12 +20,12 @@ internal static class RegimenBuilder
 
         var data = input.Data;
         var items = ImmutableArray.CreateBuilder<RegimenItem>( // room for every resource: no regrowth on a long history
-            (input.DraftOrders.Entry?.Count ?? 0) + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
+            input.DraftOrders.Entry.Count + data.MedicationRequests.Count + data.MedicationStatements.Count + data.MedicationAdministrations.Count);
         var unidentified = ImmutableArray.CreateBuilder<UnidentifiedOrder>();
         var draftIds = new HashSet<string>(StringComparer.Ordinal);
         var resolved = new ResolvedConcepts();
 
-        foreach (var entry in input.DraftOrders.Entry ?? [])
+        foreach (var entry in input.DraftOrders.Entry)
         {
             if (entry.Resource is not MedicationRequest draft)
             {
@@ -41,7 +42,7 @@ internal static class RegimenBuilder
             var identity = MedicationResolver.Resolve(draft, map, medications, resolved);
             if (identity.IsRecognised)
             {
-                var start = FhirDates.Parse(draft.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod?.Start);
+                var start = FhirDates.Start(draft.DosageInstruction.FirstOrDefault()?.Timing?.Repeat?.Bounds as Period);
                 items.Add(RegimenItem.From(identity.Matches, Origin.Draft, focus, "MedicationRequest", draft, start ?? now, null));
             }
             else if (identity.Problem is not null)
@@ -59,11 +60,11 @@ internal static class RegimenBuilder
 
             Origin? origin = request.Status switch
             {
-                "active" or "on-hold" => Origin.Active,
-                "completed" or "stopped" => Origin.Past,
+                MedicationRequest.MedicationrequestStatus.Active or MedicationRequest.MedicationrequestStatus.OnHold => Origin.Active,
+                MedicationRequest.MedicationrequestStatus.Completed or MedicationRequest.MedicationrequestStatus.Stopped => Origin.Past,
                 _ => null, // draft (another session), cancelled, entered-in-error, unknown
             };
-            var bounds = request.DosageInstruction?.FirstOrDefault()?.Timing?.Repeat?.BoundsPeriod;
+            var bounds = request.DosageInstruction.FirstOrDefault()?.Timing?.Repeat?.Bounds as Period;
             AddHistory(request, "MedicationRequest", origin, FhirDates.Parse(bounds?.Start ?? request.AuthoredOn), FhirDates.Parse(bounds?.End));
         }
 
@@ -71,12 +72,13 @@ internal static class RegimenBuilder
         {
             Origin? origin = statement.Status switch
             {
-                "active" or "intended" or "on-hold" => Origin.Active,
-                "completed" or "stopped" => Origin.Past,
+                MedicationStatement.MedicationStatusCodes.Active or MedicationStatement.MedicationStatusCodes.Intended
+                    or MedicationStatement.MedicationStatusCodes.OnHold => Origin.Active,
+                MedicationStatement.MedicationStatusCodes.Completed or MedicationStatement.MedicationStatusCodes.Stopped => Origin.Past,
                 _ => null, // not-taken, entered-in-error, unknown
             };
-            var start = FhirDates.Parse(statement.EffectivePeriod?.Start ?? statement.EffectiveDateTime);
-            var end = FhirDates.Parse(statement.EffectivePeriod?.End);
+            var start = FhirDates.Start(statement.Effective);
+            var end = FhirDates.End(statement.Effective);
             if (origin == Origin.Active && end is { } e && e < now)
             {
                 origin = Origin.Past;
@@ -87,27 +89,28 @@ internal static class RegimenBuilder
 
         foreach (var administration in input.Data.MedicationAdministrations)
         {
-            var when = FhirDates.Parse(administration.EffectivePeriod?.Start ?? administration.EffectiveDateTime);
+            var when = FhirDates.Start(administration.Effective);
             Origin? origin = administration.Status switch
             {
-                "in-progress" => Origin.Active,
-                "completed" when when is { } w && now - w <= TimeSpan.FromDays(options.AdministrationActiveDays) => Origin.Active,
-                "completed" => Origin.Past,
+                MedicationAdministration.MedicationAdministrationStatusCodes.InProgress => Origin.Active,
+                MedicationAdministration.MedicationAdministrationStatusCodes.Completed
+                    when when is { } w && now - w <= TimeSpan.FromDays(options.AdministrationActiveDays) => Origin.Active,
+                MedicationAdministration.MedicationAdministrationStatusCodes.Completed => Origin.Past,
                 _ => null, // not-done, entered-in-error, stopped before the dose, unknown
             };
-            AddHistory(administration, "MedicationAdministration", origin, when, FhirDates.Parse(administration.EffectivePeriod?.End) ?? when);
+            AddHistory(administration, "MedicationAdministration", origin, when, FhirDates.End(administration.Effective) ?? when);
         }
 
         return new Regimen(items.Count == items.Capacity ? items.MoveToImmutable() : items.ToImmutable(), unidentified.ToImmutable());
 
-        void AddHistory(Resource resource, string type, Origin? origin, DateTimeOffset? start, DateTimeOffset? end)
+        void AddHistory(DomainResource resource, string type, Origin? origin, DateTimeOffset? start, DateTimeOffset? end)
         {
             if (origin is null)
             {
                 return;
             }
 
-            var identity = MedicationResolver.Resolve((IMedicationUse)resource, map, medications, resolved);
+            var identity = MedicationResolver.Resolve(resource, map, medications, resolved);
             if (identity.IsRecognised)
             {
                 items.Add(RegimenItem.From(identity.Matches, origin.Value, false, type, resource, start, end));

@@ -69,7 +69,7 @@ internal static class RuleEvaluator
 
         // What could not be checked: the rule's own unknowns, then the check's, then the data not obtained.
         var missing = outcome?.Missing.IsDefault == false ? outcome.Missing : [];
-        var notChecked = new List<string>(unknown.Count + missing.Length + ctx.Facts.NotObtained.Length);
+        var notChecked = new List<string>(unknown.Count + missing.Length + ctx.Facts.NotObtained.Length + ctx.Facts.Unreadable.Length);
         foreach (var item in unknown)
         {
             notChecked.AddDistinct(item);
@@ -83,6 +83,11 @@ internal static class RuleEvaluator
         foreach (var kind in ctx.Facts.NotObtained)
         {
             notChecked.AddDistinct(kind + " could not be obtained from the EHR");
+        }
+
+        foreach (var record in ctx.Facts.Unreadable)
+        {
+            notChecked.AddDistinct(record + " could not be read and was left out");
         }
 
         var distinctUsed = new List<string>(used.Count);

@@ -1,4 +1,4 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Security;
@@ -29,7 +29,7 @@ public static class FeedbackEndpoints
         if (!CdsServiceCatalog.Services.ContainsKey(id))
         {
             return HookEndpoints.Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
-                OperationOutcome.Error("not-found", $"There is no CDS service '{id}'")));
+                Outcomes.Error("not-found", $"There is no CDS service '{id}'")));
         }
 
         var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);

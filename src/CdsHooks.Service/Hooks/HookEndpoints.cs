@@ -3,10 +3,10 @@ using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;
 using CdsHooks.Service.Security;
+using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +24,8 @@ public static class HookEndpoints
         var metrics = services.GetRequiredService<ServiceMetrics>();
         var options = services.GetRequiredService<IOptions<ServiceOptions>>();
         var logger = services.GetRequiredService<ILogger<CdsEngine>>();
-        var answers = AnswerJson.For(services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         app.MapPost("/cds-services/{id}", (string id, HttpRequest http, CancellationToken cancellationToken) =>
-                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, cancellationToken))
+                Invoke(id, http, engine, prefetch, metrics, options, logger, cancellationToken))
             .RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
@@ -36,7 +35,7 @@ public static class HookEndpoints
     /// → evaluate → cards. Nothing to say is 200 {"cards": []}; nothing can be judged (required data
     /// unobtainable, no card from the drafts alone) is 412 (<see cref="Preconditions"/>).
     /// </summary>
-    internal static async Task<Results<OkJson<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
+    internal static async Task<Results<JsonHttpResult<CdsResponse>, JsonHttpResult<Resource>>> Invoke(
         string id,
         HttpRequest http,
         CdsEngine engine,
@@ -44,14 +43,13 @@ public static class HookEndpoints
         ServiceMetrics metrics,
         IOptions<ServiceOptions> options,
         ILogger<CdsEngine> logger,
-        AnswerJson answers,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
         {
             return Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
-                OperationOutcome.Error("not-found", $"There is no CDS service '{id}'; GET /cds-services lists them")));
+                Outcomes.Error("not-found", $"There is no CDS service '{id}'; GET /cds-services lists them")));
         }
 
         var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
@@ -64,18 +62,30 @@ public static class HookEndpoints
         RequestError? error;
         using (body)
         {
-            (request, error) = RequestReader.Read(body!.Memory, service); // parsed into its own objects: the pooled buffer goes back now
+            (request, error) = RequestReader.Read(body!.Memory, service); // read into Firely's objects: the pooled buffer goes back now
         }
 
         if (error is not null)
         {
-            HookLog.Rejected(logger, service.Id, error.Status, error.Outcome.Issue?[0].Expression?[0] ?? "$");
+            HookLog.Rejected(logger, service.Id, error.Status, Outcomes.Where(error.Outcome));
             return Reject(metrics, error);
         }
 
         // The resolver bounds FHIR reads by FhirAccess:TimeoutMs; the caller's abort flows through.
-        var resolved = await prefetch.ResolveAsync(request!, cancellationToken);
+        foreach (var element in request!.Tolerated)
+        {
+            metrics.Tolerated(element);
+            HookLog.Tolerated(logger, request.HookInstance, element);
+        }
+
+        var resolved = await prefetch.ResolveAsync(request, cancellationToken);
         var data = resolved.Data;
+        if (data.Unreadable.Count > 0)
+        {
+            metrics.Unreadable(data.Unreadable.Count);
+            HookLog.Unreadable(logger, request.HookInstance, data.Unreadable.Count);
+        }
+
         var input = new EvaluationInput(service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data);
         var result = engine.Evaluate(input);
 
@@ -104,13 +114,13 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse, answers);
+        return TypedResults.Json(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
     }
 
     internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
     {
         metrics.Rejected(error.Status);
-        return TypedResults.Json<Resource>(error.Outcome, CdsJsonContext.Default.Resource, "application/fhir+json", error.Status);
+        return Outcomes.Result(error.Outcome, error.Status);
     }
 }
 
@@ -129,6 +139,12 @@ internal static partial class HookLog
     [LoggerMessage(1004, LogLevel.Warning,
         "Hook not judged (412): service {ServiceId}, hookInstance {HookInstance}, data unavailable [{Unavailable}], total {TotalMs:F2} ms")]
     public static partial void PreconditionFailed(ILogger logger, string serviceId, string hookInstance, string unavailable, double totalMs);
+
+    [LoggerMessage(1005, LogLevel.Information, "FHIR element not read (no rule uses it): hookInstance {HookInstance}, {Element}")]
+    public static partial void Tolerated(ILogger logger, string hookInstance, string element);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Patient records left out (an element the rules read could not be read): hookInstance {HookInstance}, {Count} record(s); the cards name them")]
+    public static partial void Unreadable(ILogger logger, string hookInstance, int count);
 
     [LoggerMessage(1003, LogLevel.Error, "Rule {RuleId} threw during hookInstance {HookInstance}; a warning card tells the clinician the check did not run")]
     public static partial void RuleFailed(ILogger logger, Exception exception, string ruleId, string hookInstance);

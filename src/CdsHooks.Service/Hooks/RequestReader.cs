@@ -1,123 +1,333 @@
 using System.Text.Json;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using CdsHooks.Service.Infrastructure;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Service.Hooks;
 
 /// <summary>
-/// Validates a hook request (CDS Hooks 2.0 §Calling a CDS Service, order-select/order-sign contexts).
-/// Every rejection names the JSON path at fault. Unknown fields and extensions are ignored.
+/// Validates a hook request (CDS Hooks 2.0 §Calling a CDS Service, order-select/order-sign contexts) in one pass
+/// over the body: the envelope with <see cref="Utf8JsonReader"/>, each FHIR resource (draftOrders, prefetch values)
+/// by Firely's deserializer from the same reader (<see cref="FhirResourceReader"/>). Every rejection names the
+/// JSON path at fault. Unknown fields and extensions are ignored, and so is FHIR content the engine does not read.
 /// </summary>
-public static partial class RequestReader
+public static class RequestReader
 {
-    /// <summary>
-    /// A request that is well formed is read in one pass over the bytes (<see cref="TryReadOnePass"/>);
-    /// anything else, and anything unusual, is read by the checked reader below, which names what is wrong.
-    /// Both give the same request for any input the one-pass reader accepts.
-    /// </summary>
-    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service) =>
-        TryReadOnePass(body, service) is { } request ? (request, null) : ReadChecked(body, service);
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
-    /// <summary>The checked reader: JSON document, FHIR JSON rules, then the typed read; every rejection names its path.</summary>
-    internal static (HookRequest? Request, RequestError? Error) ReadChecked(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
+    public static (HookRequest? Request, RequestError? Error) Read(ReadOnlyMemory<byte> body, CdsServiceDefinition service)
     {
-        JsonDocument document;
+        var envelope = new Envelope();
         try
         {
-            // Parsed in place: a full prefetch is ~100 KB, and a copy of it lands on the large object heap.
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (null, RequestError.Invalid("$", "The body must be a JSON object"));
+            }
+
+            envelope.ReadRoot(ref reader);
         }
         catch (JsonException ex)
         {
-            return (null, RequestError.Invalid("$", $"The body is not valid JSON: {ex.Message}"));
+            return (null, RequestError.Invalid("$", $"The body is not valid JSON: {FirstSentence(ex.Message)}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks structure, not the text of strings: invalid UTF-8 or a lone escaped surrogate throws when read.
+            return (null, RequestError.Invalid("$", "The body is not valid JSON text: a string is not valid UTF-8 or UTF-16"));
         }
 
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement, service);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // JsonDocument checks the structure, not the text of strings: invalid UTF-8 or a lone
-                // escaped surrogate ("\ud800") throws only when the string is read.
-                return (null, RequestError.Invalid("$", $"The body is not valid JSON text: {FhirJson.FirstSentence(ex.Message)}"));
-            }
-        }
+        return envelope.Validate(service);
     }
 
-    private static (HookRequest?, RequestError?) Read(JsonElement root, CdsServiceDefinition service)
+    internal static string FirstSentence(string message)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message.TrimEnd('.') : message[..end];
+    }
+
+    /// <summary>What the pass collects; validated afterwards in the order the contract lists the members, so the
+    /// first fault named does not depend on the order of the JSON members.</summary>
+    private sealed class Envelope
+    {
+        private string? _hook;
+        private string? _hookInstance;
+        private JsonValueKind _fhirServerKind = JsonValueKind.Undefined;
+        private string? _fhirServer;
+        private JsonElement? _authorization;
+        private JsonValueKind _contextKind = JsonValueKind.Undefined;
+        private string? _patientId;
+        private string? _userId;
+        private JsonValueKind _draftsKind = JsonValueKind.Undefined;
+        private bool _draftsAreBundle;
+        private ResourceRead? _drafts;
+        private JsonElement? _selections;
+        private JsonValueKind _prefetchKind = JsonValueKind.Undefined;
+        private readonly Dictionary<string, PrefetchValue> _prefetch = new(StringComparer.Ordinal);
+        private readonly List<string> _tolerated = [];
+
+        public void ReadRoot(ref Utf8JsonReader reader)
         {
-            return (null, RequestError.Invalid("$", "The body must be a JSON object"));
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "hook":
+                        _hook = StringOf(ref reader);
+                        break;
+                    case "hookInstance":
+                        _hookInstance = StringOf(ref reader);
+                        break;
+                    case "fhirServer":
+                        _fhirServerKind = reader.TokenType == JsonTokenType.String ? JsonValueKind.String : KindOf(reader.TokenType);
+                        _fhirServer = StringOf(ref reader);
+                        break;
+                    case "fhirAuthorization":
+                        _authorization = JsonElement.ParseValue(ref reader);
+                        break;
+                    case "context":
+                        _contextKind = KindOf(reader.TokenType);
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            ReadContext(ref reader);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+
+                        break;
+                    case "prefetch":
+                        _prefetchKind = KindOf(reader.TokenType);
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            ReadPrefetch(ref reader);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
         }
 
-        if (!TryString(root, "hook", out var hook))
+        private void ReadContext(ref Utf8JsonReader reader)
         {
-            return (null, RequestError.Required("hook"));
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "patientId":
+                        _patientId = StringOf(ref reader);
+                        break;
+                    case "userId":
+                        _userId = StringOf(ref reader);
+                        break;
+                    case "draftOrders":
+                        _draftsKind = KindOf(reader.TokenType);
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            _draftsAreBundle = IsBundle(reader);
+                            _drafts = _draftsAreBundle ? FhirResourceReader.Read(ref reader) : null;
+                            if (!_draftsAreBundle)
+                            {
+                                reader.Skip();
+                            }
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+
+                        break;
+                    case "selections":
+                        _selections = JsonElement.ParseValue(ref reader);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
         }
 
-        if (hook != service.Hook)
+        private void ReadPrefetch(ref Utf8JsonReader reader)
         {
-            return (null, RequestError.Invalid("hook", $"Service '{service.Id}' answers the '{service.Hook}' hook, not '{hook}'"));
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    _prefetch[key] = new PrefetchValue.NoData();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    _prefetch[key] = new PrefetchValue.Malformed("a prefetch value must be a FHIR resource or null");
+                    continue;
+                }
+
+                var read = FhirResourceReader.Read(ref reader);
+                _tolerated.AddRange(read.Tolerated);
+                _prefetch[key] = PrefetchValue.From(read);
+            }
         }
 
-        if (!TryString(root, "hookInstance", out var hookInstance))
+        public (HookRequest?, RequestError?) Validate(CdsServiceDefinition service)
         {
-            return (null, RequestError.Required("hookInstance"));
-        }
+            if (string.IsNullOrWhiteSpace(_hook))
+            {
+                return (null, RequestError.Required("hook"));
+            }
 
-        if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
-        {
-            return (null, context.ValueKind == JsonValueKind.Undefined
-                ? RequestError.Required("context")
-                : RequestError.Invalid("context", "'context' must be an object"));
-        }
+            if (_hook != service.Hook)
+            {
+                return (null, RequestError.Invalid("hook", $"Service '{service.Id}' answers the '{service.Hook}' hook, not '{_hook}'"));
+            }
 
-        if (!TryString(context, "patientId", out var patientId))
-        {
-            return (null, RequestError.Required("context.patientId"));
-        }
+            if (string.IsNullOrWhiteSpace(_hookInstance))
+            {
+                return (null, RequestError.Required("hookInstance"));
+            }
 
-        TryString(context, "userId", out var userId);
+            if (_contextKind != JsonValueKind.Object)
+            {
+                return (null, _contextKind == JsonValueKind.Undefined
+                    ? RequestError.Required("context")
+                    : RequestError.Invalid("context", "'context' must be an object"));
+            }
 
-        var (fhirServer, fhirError) = ReadFhirServer(root);
-        if (fhirError is not null)
-        {
-            return (null, fhirError);
-        }
+            if (string.IsNullOrWhiteSpace(_patientId))
+            {
+                return (null, RequestError.Required("context.patientId"));
+            }
 
-        var (authorization, authError) = ReadAuthorization(root, fhirServer);
-        if (authError is not null)
-        {
-            return (null, authError);
-        }
+            Uri? fhirServer = null;
+            if (_fhirServerKind is not (JsonValueKind.Undefined or JsonValueKind.Null) &&
+                !(Uri.TryCreate(_fhirServer, UriKind.Absolute, out fhirServer) && (fhirServer.Scheme == Uri.UriSchemeHttps || fhirServer.Scheme == Uri.UriSchemeHttp)))
+            {
+                return (null, RequestError.Invalid("fhirServer", "'fhirServer' must be an absolute http(s) URL"));
+            }
 
-        var (drafts, draftError) = ReadDraftOrders(context);
-        if (draftError is not null)
-        {
-            return (null, draftError);
-        }
+            var (authorization, authError) = ReadAuthorization(_authorization, fhirServer);
+            if (authError is not null)
+            {
+                return (null, authError);
+            }
 
-        var selections = new List<string>();
-        if (service.Kind == HookKind.OrderSelect)
-        {
-            var selectionError = ReadSelections(context, drafts!, selections);
-            if (selectionError is not null)
+            var (drafts, draftError) = Drafts();
+            if (draftError is not null)
+            {
+                return (null, draftError);
+            }
+
+            var selections = new List<string>();
+            if (service.Kind == HookKind.OrderSelect && ReadSelections(_selections, drafts!, selections) is { } selectionError)
             {
                 return (null, selectionError);
             }
+
+            if (_prefetchKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+            {
+                return (null, RequestError.Invalid("prefetch", "'prefetch' must be an object"));
+            }
+
+            foreach (var (key, value) in _prefetch)
+            {
+                if (value is PrefetchValue.Malformed malformed)
+                {
+                    return (null, RequestError.Invalid("prefetch." + key, malformed.Problem));
+                }
+            }
+
+            _tolerated.AddRange(_drafts!.Tolerated);
+            return (new HookRequest(service, _hookInstance!, _patientId!, _userId, fhirServer, authorization, drafts!, selections, _prefetch, _tolerated), null);
         }
 
-        var (prefetch, prefetchError) = ReadPrefetch(root);
-        if (prefetchError is not null)
+        /// <summary>The draftOrders Bundle. A fault in an element the engine reads is a 400 naming it: the drafts are what
+        /// the clinician asks about, and a guess at them would be a guess at the answer.</summary>
+        private (Bundle?, RequestError?) Drafts()
         {
-            return (null, prefetchError);
+            if (_draftsKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return (null, RequestError.Required("context.draftOrders"));
+            }
+
+            if (_draftsKind != JsonValueKind.Object)
+            {
+                return (null, RequestError.Invalid("context.draftOrders", "'draftOrders' must be a FHIR Bundle"));
+            }
+
+            if (!_draftsAreBundle)
+            {
+                return (null, RequestError.Invalid("context.draftOrders.resourceType", "'draftOrders' must be a FHIR Bundle (resourceType 'Bundle')"));
+            }
+
+            if (_drafts!.Faults.Count > 0 || _drafts.Resource is not Bundle bundle)
+            {
+                var fault = _drafts.Faults.Count > 0 ? _drafts.Faults[0] : new EntryFault(null, "resourceType", "the Bundle could not be read");
+                var at = "context.draftOrders" + (fault.Entry is { } i ? $".entry[{i}].resource" : string.Empty) + "." + fault.Element;
+                return (null, RequestError.Invalid(at, $"Invalid FHIR content at '{at}': {fault.Message}"));
+            }
+
+            return (bundle, null);
         }
 
-        return (new HookRequest(service, hookInstance!, patientId!, userId, fhirServer, authorization, drafts!, selections, prefetch!), null);
+        private static bool IsBundle(Utf8JsonReader copy)
+        {
+            // A copy of the reader (a struct): looks ahead for resourceType without moving the caller's reader.
+            var depth = copy.CurrentDepth;
+            while (copy.Read() && copy.CurrentDepth > depth)
+            {
+                if (copy.TokenType == JsonTokenType.PropertyName && copy.CurrentDepth == depth + 1)
+                {
+                    if (copy.ValueTextEquals("resourceType"))
+                    {
+                        return copy.Read() && copy.TokenType == JsonTokenType.String && copy.ValueTextEquals("Bundle");
+                    }
+
+                    copy.Read();
+                    copy.Skip();
+                }
+            }
+
+            return false;
+        }
+
+        private static string? StringOf(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                return reader.GetString();
+            }
+
+            reader.Skip();
+            return null;
+        }
+
+        private static JsonValueKind KindOf(JsonTokenType token) => token switch
+        {
+            JsonTokenType.StartObject => JsonValueKind.Object,
+            JsonTokenType.StartArray => JsonValueKind.Array,
+            JsonTokenType.String => JsonValueKind.String,
+            JsonTokenType.Number => JsonValueKind.Number,
+            JsonTokenType.True => JsonValueKind.True,
+            JsonTokenType.False => JsonValueKind.False,
+            JsonTokenType.Null => JsonValueKind.Null,
+            _ => JsonValueKind.Undefined,
+        };
     }
 
     private static bool TryString(JsonElement parent, string name, out string? value)
@@ -126,31 +336,9 @@ public static partial class RequestReader
         return !string.IsNullOrWhiteSpace(value);
     }
 
-    private static (Uri?, RequestError?) ReadFhirServer(JsonElement root)
+    private static (FhirAuthorization?, RequestError?) ReadAuthorization(JsonElement? element, Uri? fhirServer)
     {
-        if (!root.TryGetProperty("fhirServer", out var e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return (null, null);
-        }
-
-        return e.ValueKind == JsonValueKind.String && TryHttpUrl(e.GetString(), out var uri)
-            ? (uri, null)
-            : (null, RequestError.Invalid("fhirServer", "'fhirServer' must be an absolute http(s) URL"));
-    }
-
-    private static bool TryHttpUrl(string? value, out Uri? uri) =>
-        Uri.TryCreate(value, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
-    /// <summary>"Type/id" of every draft with an id: what a selection may point to.</summary>
-    private static HashSet<string> KnownDraftReferences(Bundle drafts) =>
-        (drafts.Entry ?? [])
-            .Where(x => x.Resource?.Id is not null)
-            .Select(x => $"{x.Resource!.TypeName ?? "?"}/{x.Resource.Id}")
-            .ToHashSet(StringComparer.Ordinal);
-
-    private static (FhirAuthorization?, RequestError?) ReadAuthorization(JsonElement root, Uri? fhirServer)
-    {
-        if (!root.TryGetProperty("fhirAuthorization", out var e) || e.ValueKind == JsonValueKind.Null)
+        if (element is not { } e || e.ValueKind == JsonValueKind.Null)
         {
             return (null, null);
         }
@@ -182,30 +370,16 @@ public static partial class RequestReader
         return (new FhirAuthorization(token!, type, scope, subject, patient), null);
     }
 
-    private static (Bundle?, RequestError?) ReadDraftOrders(JsonElement context)
+    /// <summary>"Type/id" of every draft with an id: what a selection may point to.</summary>
+    private static HashSet<string> KnownDraftReferences(Bundle drafts) =>
+        drafts.Entry
+            .Where(x => x.Resource?.Id is not null)
+            .Select(x => $"{x.Resource!.TypeName}/{x.Resource.Id}")
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static RequestError? ReadSelections(JsonElement? element, Bundle drafts, List<string> selections)
     {
-        if (!context.TryGetProperty("draftOrders", out var e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return (null, RequestError.Required("context.draftOrders"));
-        }
-
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return (null, RequestError.Invalid("context.draftOrders", "'draftOrders' must be a FHIR Bundle"));
-        }
-
-        if (!e.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Bundle")
-        {
-            return (null, RequestError.Invalid("context.draftOrders.resourceType", "'draftOrders' must be a FHIR Bundle (resourceType 'Bundle')"));
-        }
-
-        var (resource, error) = ParseResource(e, "context.draftOrders");
-        return error is not null ? (null, error) : ((Bundle)resource!, null);
-    }
-
-    private static RequestError? ReadSelections(JsonElement context, Bundle drafts, List<string> selections)
-    {
-        if (!context.TryGetProperty("selections", out var e) || e.ValueKind == JsonValueKind.Null)
+        if (element is not { } e || e.ValueKind == JsonValueKind.Null)
         {
             return RequestError.Required("context.selections");
         }
@@ -235,71 +409,5 @@ public static partial class RequestReader
         }
 
         return null;
-    }
-
-    private static (Dictionary<string, PrefetchValue>?, RequestError?) ReadPrefetch(JsonElement root)
-    {
-        var result = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("prefetch", out var e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return (result, null);
-        }
-
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return (null, RequestError.Invalid("prefetch", "'prefetch' must be an object"));
-        }
-
-        foreach (var property in e.EnumerateObject())
-        {
-            var path = "prefetch." + property.Name;
-            if (property.Value.ValueKind == JsonValueKind.Null)
-            {
-                result[property.Name] = new PrefetchValue.NoData();
-                continue;
-            }
-
-            if (property.Value.ValueKind != JsonValueKind.Object)
-            {
-                return (null, RequestError.Invalid(path, "a prefetch value must be a FHIR resource or null"));
-            }
-
-            var (resource, error) = ParseResource(property.Value, path);
-            if (error is not null)
-            {
-                // Invalid FHIR inside the patient's record (an empty "unit" on an old result) must not cost the
-                // clinician every check: the key is treated like a prefetch the client failed (fetched from
-                // fhirServer, or named in the cards as not obtained), never as "no data". Drafts stay strict.
-                result[property.Name] = new PrefetchValue.ClientError(error.Outcome);
-                continue;
-            }
-
-            result[property.Name] = resource switch
-            {
-                OperationOutcome outcome => new PrefetchValue.ClientError(outcome),
-                null => new PrefetchValue.NoData(),
-                _ => new PrefetchValue.Data(WithoutEntryUrls(resource)),
-            };
-        }
-
-        return (result, null);
-    }
-
-    /// <summary>A prefetch Bundle keeps no entry fullUrl, as the one-pass reader reads it (<see cref="PrefetchValue.Data"/>).</summary>
-    private static Resource WithoutEntryUrls(Resource resource) =>
-        resource is Bundle { Entry: { } entries } bundle && entries.Any(e => e.FullUrl is not null)
-            ? bundle with { Entry = [.. entries.Select(e => e with { FullUrl = null })] }
-            : resource;
-
-    private static (Resource?, RequestError?) ParseResource(JsonElement element, string path)
-    {
-        var (resource, where, problem) = FhirJson.ReadChecked(element);
-        if (problem is null)
-        {
-            return (resource, null);
-        }
-
-        var at = path + where;
-        return (null, RequestError.Invalid(at, $"Invalid FHIR content at '{at}': {problem}"));
     }
 }

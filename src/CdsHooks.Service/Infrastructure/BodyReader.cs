@@ -1,5 +1,4 @@
 using System.Buffers;
-using CdsHooks.Fhir;
 using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Infrastructure;
@@ -52,7 +51,7 @@ public static class BodyReader
         catch (Exception ex) when (ex is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // The client hung up mid-body (load generators do at the end of a run): not a server error.
-            return (null, new RequestError(ClientClosedRequest, OperationOutcome.Error("incomplete", "The client closed the request before sending the whole body")));
+            return (null, new RequestError(ClientClosedRequest, Outcomes.Error("incomplete", "The client closed the request before sending the whole body")));
         }
         catch (BadHttpRequestException ex)
         {
@@ -118,5 +117,5 @@ public static class BodyReader
     }
 
     private static RequestError TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, OperationOutcome.Error("too-costly", $"The request body is larger than the limit of {limit} bytes"));
+        new(StatusCodes.Status413PayloadTooLarge, Outcomes.Error("too-costly", $"The request body is larger than the limit of {limit} bytes"));
 }

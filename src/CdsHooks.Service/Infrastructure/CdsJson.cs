@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using CdsHooks.Engine.Cards;
-using CdsHooks.Fhir;
 using CdsHooks.Service.Discovery;
 using CdsHooks.Service.Feedback;
 
@@ -16,8 +15,6 @@ namespace CdsHooks.Service.Infrastructure;
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(CdsResponse))]
 [JsonSerializable(typeof(DiscoveryResponse))]
-[JsonSerializable(typeof(Resource))]
-[JsonSerializable(typeof(OperationOutcome))]
 [JsonSerializable(typeof(FeedbackReceipt))]
 [JsonSerializable(typeof(HealthReport))]
 public sealed partial class CdsJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
-using CdsHooks.Fhir;
+using System.Text.Json;
+using CdsHooks.Engine.Fhir;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CdsHooks.Service.Infrastructure;
@@ -16,16 +17,16 @@ public static class ErrorHandling
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var (status, outcome) = error switch
             {
-                BadHttpRequestException bad => (bad.StatusCode, OperationOutcome.Error(
+                BadHttpRequestException bad => (bad.StatusCode, Outcomes.Error(
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too-costly" : "invalid", bad.Message)),
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
-                    (499, OperationOutcome.Error("timeout", "The client closed the request")),
-                _ => (StatusCodes.Status500InternalServerError, OperationOutcome.Error("exception",
+                    (499, Outcomes.Error("timeout", "The client closed the request")),
+                _ => (StatusCodes.Status500InternalServerError, Outcomes.Error("exception",
                     "The service failed to process the request; the error has been logged")),
             };
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/fhir+json";
-            await context.Response.WriteAsync(FhirJson.Serialize(outcome));
+            await context.Response.WriteAsync(JsonSerializer.Serialize(outcome, FhirJson.Options));
         }));
 
         app.UseStatusCodePages(async status =>
@@ -35,8 +36,8 @@ public static class ErrorHandling
             {
                 response.ContentType = "application/fhir+json";
                 var code = response.StatusCode == StatusCodes.Status404NotFound ? "not-found" : "invalid";
-                await response.WriteAsync(FhirJson.Serialize(OperationOutcome.Error(code,
-                    $"{response.StatusCode}: {status.HttpContext.Request.Method} {status.HttpContext.Request.Path} is not supported")));
+                await response.WriteAsync(JsonSerializer.Serialize(Outcomes.Error(code,
+                    $"{response.StatusCode}: {status.HttpContext.Request.Method} {status.HttpContext.Request.Path} is not supported"), FhirJson.Options));
             }
         });
     }

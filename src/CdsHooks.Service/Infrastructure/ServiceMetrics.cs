@@ -12,6 +12,8 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _ruleFailures;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _evaluationMs;
+    private readonly Counter<long> _tolerated;
+    private readonly Counter<long> _unreadable;
 
     public ServiceMetrics(IMeterFactory meters)
     {
@@ -20,6 +22,8 @@ public sealed class ServiceMetrics
         _cards = meter.CreateCounter<long>("cds.cards", description: "Cards returned, by rule");
         _ruleFailures = meter.CreateCounter<long>("cds.rule.failures", description: "Rules that threw (shown as warning cards)");
         _rejected = meter.CreateCounter<long>("cds.requests.rejected", description: "Requests answered 4xx, by status");
+        _tolerated = meter.CreateCounter<long>("cds.fhir.tolerated", description: "FHIR elements that could not be read and that no rule reads, by element");
+        _unreadable = meter.CreateCounter<long>("cds.fhir.unreadable", description: "Patient records left out because an element the rules read could not be read");
         _evaluationMs = meter.CreateHistogram<double>("cds.evaluation.duration", "ms", "In-process rule evaluation time");
     }
 
@@ -40,6 +44,10 @@ public sealed class ServiceMetrics
         Interlocked.Increment(ref _ruleFailureCount); // rules fail on concurrent requests too
         _ruleFailures.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
     }
+
+    public void Tolerated(string element) => _tolerated.Add(1, new KeyValuePair<string, object?>("element", element));
+
+    public void Unreadable(int records) => _unreadable.Add(records);
 
     public void Rejected(int status) => _rejected.Add(1, new KeyValuePair<string, object?>("status", status));
 }

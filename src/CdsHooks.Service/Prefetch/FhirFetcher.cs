@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CdsHooks.Fhir;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Infrastructure;
 using Polly.CircuitBreaker;
@@ -37,7 +36,7 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
             using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound && IsRead(query))
             {
-                return new FetchResult.Success(null); // a read of a resource that does not exist: no data
+                return new FetchResult.Success(null, []); // a read of a resource that does not exist: no data
             }
 
             if (!response.IsSuccessStatusCode)
@@ -60,10 +59,7 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
                     return new FetchResult.Failure($"the FHIR server's answer is larger than {http.MaxResponseContentBufferSize} bytes");
                 }
 
-                var (resource, path, problem) = FhirJson.ReadChecked(body.Memory);
-                return problem is not null ? new FetchResult.Failure($"the FHIR server's answer is not valid FHIR JSON at '{path}': {problem}")
-                    : resource is OperationOutcome ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
-                    : new FetchResult.Success(resource);
+                return Read(body.Memory);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,6 +86,27 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
         {
             return new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON");
         }
+    }
+
+    /// <summary>One page, read as a prefetch value is: records that cannot be read are left out and named.</summary>
+    internal static FetchResult Read(ReadOnlyMemory<byte> body)
+    {
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 64 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return new FetchResult.Failure("the FHIR server's answer is not a FHIR resource");
+        }
+
+        var read = FhirResourceReader.Read(ref reader);
+        return read.Resource is Hl7.Fhir.Model.OperationOutcome
+            ? new FetchResult.Failure("the FHIR server answered with an OperationOutcome")
+            : PrefetchValue.From(read) switch
+            {
+                PrefetchValue.Data data => new FetchResult.Success(data.Resource, data.Unreadable),
+                PrefetchValue.ClientError error => new FetchResult.Failure(
+                    "the FHIR server's answer is not valid FHIR JSON: " + error.Outcome.Issue.FirstOrDefault()?.Diagnostics),
+                _ => new FetchResult.Failure("the FHIR server's answer is not a FHIR resource"),
+            };
     }
 
     /// <summary>A relative query under the server's base, or an absolute link that lies under it.</summary>

@@ -1,4 +1,4 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Prefetch;
@@ -16,7 +16,8 @@ public interface IFhirFetcher
 public abstract record FetchResult
 {
     /// <summary>The server answered: one page (a resource or a Bundle), or nothing (404 on a read).</summary>
-    public sealed record Success(Resource? Resource) : FetchResult;
+    /// <param name="Unreadable">Records of the page left out (see <see cref="PrefetchValue.Data"/>).</param>
+    public sealed record Success(Resource? Resource, IReadOnlyList<string> Unreadable) : FetchResult;
 
     /// <summary>The data could not be obtained; <see cref="Reason"/> is for the log and the 412 body:
     /// it never holds a token or a patient identifier.</summary>

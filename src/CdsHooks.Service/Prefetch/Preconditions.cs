@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using CdsHooks.Engine.Patients;
-using CdsHooks.Fhir;
+using CdsHooks.Service.Infrastructure;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Prefetch;
@@ -43,21 +44,17 @@ internal static class Preconditions
 
         var missing = PrefetchResolver.Keys
             .Where(k => RequiredKinds.Contains(k.Kind) && resolved.Problems.ContainsKey(k.Kind))
-            .Select(k => new OperationOutcomeIssue
-            {
-                Severity = "error",
-                Code = "incomplete",
-                Diagnostics = $"Prefetch '{k.Key}' could not be obtained: {resolved.Problems[k.Kind]}. " +
-                    "Without it the drafted drugs cannot be checked; send the prefetch or a reachable fhirServer with access.",
-                Expression = ["prefetch." + k.Key],
-            })
+            .Select(k => Outcomes.Issue("incomplete",
+                $"Prefetch '{k.Key}' could not be obtained: {resolved.Problems[k.Kind]}. " +
+                "Without it the drafted drugs cannot be checked; send the prefetch or a reachable fhirServer with access.",
+                "prefetch." + k.Key))
             .ToList();
         return missing.Count == 0 ? null : new OperationOutcome { Issue = missing };
     }
 
     internal static bool NamesADrug(Bundle draftOrders) =>
-        (draftOrders.Entry ?? []).Select(e => e.Resource).OfType<MedicationRequest>().Any(r =>
-            r.MedicationCodeableConcept is { } concept && (!string.IsNullOrWhiteSpace(concept.Text) ||
-                (concept.Coding ?? []).Any(c => !string.IsNullOrWhiteSpace(c.Code) || !string.IsNullOrWhiteSpace(c.Display))) ||
-            r.MedicationReference is { } reference && (!string.IsNullOrWhiteSpace(reference.ReferenceValue) || !string.IsNullOrWhiteSpace(reference.Display)));
+        draftOrders.Entry.Select(e => e.Resource).OfType<MedicationRequest>().Any(r =>
+            r.Medication is CodeableConcept concept && (!string.IsNullOrWhiteSpace(concept.Text) ||
+                concept.Coding.Any(c => !string.IsNullOrWhiteSpace(c.Code) || !string.IsNullOrWhiteSpace(c.Display))) ||
+            r.Medication is ResourceReference reference && (!string.IsNullOrWhiteSpace(reference.Reference) || !string.IsNullOrWhiteSpace(reference.Display)));
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CdsHooks.Engine.Patients;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using Microsoft.Extensions.Options;
 
@@ -76,8 +76,10 @@ public sealed class PrefetchResolver(
         List<MedicationStatement> statements = [];
         List<MedicationAdministration> administrations = [];
         List<Medication> medications = [];
+        List<string> unreadable = [];
         for (var i = 0; i < Keys.Length; i++)
         {
+            unreadable.AddRange(results[i].Unreadable);
             foreach (var resource in results[i].Resources)
             {
                 switch (resource)
@@ -109,6 +111,7 @@ public sealed class PrefetchResolver(
             MedicationAdministrations = administrations,
             Medications = medications,
             Unavailable = problems.Count == 0 ? NothingUnavailable : problems.Keys.ToHashSet(),
+            Unreadable = unreadable,
         };
         return new ResolvedData(data, problems);
     }
@@ -131,7 +134,7 @@ public sealed class PrefetchResolver(
     private static bool MayFetch(PrefetchValue? value) => value switch
     {
         PrefetchValue.NoData => false,
-        PrefetchValue.Data { Resource: Bundle { NextLink: not null } } => true,
+        PrefetchValue.Data { Resource: Bundle bundle } when NextLink(bundle) is not null => true,
         PrefetchValue.Data => false,
         _ => true,
     };
@@ -161,18 +164,18 @@ public sealed class PrefetchResolver(
         switch (value)
         {
             case PrefetchValue.NoData:
-                return new KeyResult([], null);
-            case PrefetchValue.Data { Resource: Bundle { NextLink: { } next } bundle }:
-                return await FollowPagesAsync(access, key, Flatten(bundle), next, 1).ConfigureAwait(false);
+                return new KeyResult([], null, []);
+            case PrefetchValue.Data { Resource: Bundle bundle } data when NextLink(bundle) is { } next:
+                return await FollowPagesAsync(access, key, Flatten(bundle), next, 1, [.. data.Unreadable]).ConfigureAwait(false);
             case PrefetchValue.Data data:
-                return new KeyResult(Flatten(data.Resource), null);
+                return new KeyResult(Flatten(data.Resource), null, data.Unreadable);
         }
 
         // Absent, or the client reported an error: ask the FHIR server if we may.
         var clientFailed = value is PrefetchValue.ClientError;
         if (access.Server is null)
         {
-            return new KeyResult([], (clientFailed ? "the EHR reported an error for this prefetch; " : "not prefetched; ") + access.ServerProblem);
+            return new KeyResult([], (clientFailed ? "the EHR reported an error for this prefetch; " : "not prefetched; ") + access.ServerProblem, []);
         }
 
         var query = access.Request.Service.Prefetch[key]
@@ -180,42 +183,44 @@ public sealed class PrefetchResolver(
         var first = await FetchAsync(access, key, query).ConfigureAwait(false);
         return first switch
         {
-            FetchResult.Success { Resource: Bundle { NextLink: { } next } bundle } =>
-                await FollowPagesAsync(access, key, Flatten(bundle), next, 1).ConfigureAwait(false),
-            FetchResult.Success success => new KeyResult(Flatten(success.Resource), null),
-            FetchResult.Failure failure => new KeyResult([], failure.Reason),
+            FetchResult.Success { Resource: Bundle bundle } success when NextLink(bundle) is { } next =>
+                await FollowPagesAsync(access, key, Flatten(bundle), next, 1, [.. success.Unreadable]).ConfigureAwait(false),
+            FetchResult.Success success => new KeyResult(Flatten(success.Resource), null, success.Unreadable),
+            FetchResult.Failure failure => new KeyResult([], failure.Reason, []),
             _ => throw new UnreachableException(),
         };
     }
 
     /// <summary>Follows <c>next</c> links, at most <see cref="FhirAccessOptions.MaxPages"/> pages in all,
     /// only under fhirServer, with the same token. A searchset that cannot be read to its end is incomplete.</summary>
-    private async Task<KeyResult> FollowPagesAsync(Access access, string key, List<Resource> resources, string next, int pages)
+    private async Task<KeyResult> FollowPagesAsync(
+        Access access, string key, List<Resource> resources, string next, int pages, List<string> unreadable)
     {
         while (true)
         {
             if (pages >= options.Value.MaxPages)
             {
-                return new KeyResult(resources, $"the search has more than {options.Value.MaxPages} pages; only the first {pages} were read");
+                return new KeyResult(resources, $"the search has more than {options.Value.MaxPages} pages; only the first {pages} were read", unreadable);
             }
 
             if (access.Server is null)
             {
-                return new KeyResult(resources, "the search is paginated and its next pages cannot be read: " + access.ServerProblem);
+                return new KeyResult(resources, "the search is paginated and its next pages cannot be read: " + access.ServerProblem, unreadable);
             }
 
             var page = await FetchAsync(access, key, next).ConfigureAwait(false);
             if (page is FetchResult.Failure failure)
             {
-                return new KeyResult(resources, $"page {pages + 1} of the search could not be read: {failure.Reason}");
+                return new KeyResult(resources, $"page {pages + 1} of the search could not be read: {failure.Reason}", unreadable);
             }
 
             var bundle = (page as FetchResult.Success)?.Resource as Bundle;
             resources.AddRange(Flatten(bundle));
+            unreadable.AddRange((page as FetchResult.Success)?.Unreadable ?? []);
             pages++;
-            if (bundle?.NextLink is not { } following)
+            if (bundle is null || NextLink(bundle) is not { } following)
             {
-                return new KeyResult(resources, null);
+                return new KeyResult(resources, null, unreadable);
             }
 
             next = following;
@@ -255,7 +260,7 @@ public sealed class PrefetchResolver(
             case null or OperationOutcome:
                 return [];
             case Bundle bundle:
-                var entries = bundle.Entry ?? [];
+                var entries = bundle.Entry;
                 var resources = new List<Resource>(entries.Count);
                 foreach (var entry in entries)
                 {
@@ -280,5 +285,20 @@ public sealed class PrefetchResolver(
         public IFhirFetcher Fetcher => _fetcher ??= Fetchers();
     }
 
-    private sealed record KeyResult(List<Resource> Resources, string? Problem);
+    /// <summary>The <c>next</c> page of a searchset, if the server paginated it (Bundle.link, relation "next"). Read as
+    /// the string sent: Firely's <c>Bundle.NextLink</c> makes a <see cref="Uri"/>, which throws on a malformed link.</summary>
+    private static string? NextLink(Bundle bundle)
+    {
+        foreach (var link in bundle.Link)
+        {
+            if (link.Relation == "next" && !string.IsNullOrWhiteSpace(link.Url))
+            {
+                return link.Url;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record KeyResult(List<Resource> Resources, string? Problem, IReadOnlyList<string> Unreadable);
 }

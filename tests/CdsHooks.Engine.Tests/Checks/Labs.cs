@@ -1,7 +1,7 @@
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Engine.Cards;
 using static CdsHooks.Engine.Tests.TestData;
 

@@ -1,6 +1,6 @@
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using static CdsHooks.Engine.Tests.Checks.Labs;
 using static CdsHooks.Engine.Tests.TestData;
 

@@ -1,5 +1,6 @@
 using CdsHooks.Engine.Concepts;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
+using ConceptMap = CdsHooks.Engine.Concepts.ConceptMap;
 
 namespace CdsHooks.Engine.Tests.Concepts;
 

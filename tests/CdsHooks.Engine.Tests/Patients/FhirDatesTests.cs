@@ -1,5 +1,5 @@
 using CdsHooks.Engine.Patients;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Tests.Patients;
 

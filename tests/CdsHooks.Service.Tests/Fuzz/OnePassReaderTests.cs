@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 
 namespace CdsHooks.Service.Tests.Fuzz;
 

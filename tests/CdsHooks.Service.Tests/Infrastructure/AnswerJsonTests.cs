@@ -6,7 +6,7 @@ using System.Text.Unicode;
 using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Rules;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;

@@ -1,4 +1,5 @@
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 
 namespace CdsHooks.Engine.Rules.Checks;
 
@@ -18,9 +19,9 @@ internal static class OrderedDoseReader
     public static List<OrderedDose> Doses(MedicationRequest order)
     {
         var doses = new List<OrderedDose>();
-        foreach (var rate in (order.DosageInstruction ?? []).SelectMany(d => d.DoseAndRate ?? []))
+        foreach (var rate in order.DosageInstruction.SelectMany(d => d.DoseAndRate))
         {
-            var quantity = rate.DoseQuantity ?? rate.DoseRange?.High;
+            var quantity = rate.Dose as Quantity ?? (rate.Dose as Hl7.Fhir.Model.Range)?.High;
             if (quantity?.Value is { } value && (quantity.Code ?? quantity.Unit) is { } unit)
             {
                 doses.Add(new OrderedDose(value, unit, $"{CheckSupport.Number(value)} {quantity.Unit ?? unit}"));
@@ -37,9 +38,9 @@ internal static class OrderedDoseReader
     public static List<OrderedSchedule> Schedules(MedicationRequest order)
     {
         var schedules = new List<OrderedSchedule>();
-        foreach (var repeat in (order.DosageInstruction ?? []).Select(d => d.Timing?.Repeat))
+        foreach (var repeat in order.DosageInstruction.Select(d => d.Timing?.Repeat))
         {
-            if (repeat?.Period is not { } period || period <= 0 || repeat.PeriodUnit is not { } unit)
+            if (repeat?.Period is not { } period || period <= 0 || repeat.PeriodUnit?.GetLiteral() is not { } unit)
             {
                 continue;
             }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using CdsHooks.Engine.Patients;
-using CdsHooks.Fhir;
+using Hl7.Fhir.Model;
 using static CdsHooks.Engine.Rules.Checks.CheckSupport;
 
 namespace CdsHooks.Engine.Rules.Checks;

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CdsHooks.Engine.Fhir;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>
+/// Reads one FHIR resource with Firely's deserializer straight from the request's (or a FHIR server's)
+/// <see cref="Utf8JsonReader"/>, and sorts what Firely could not read into what matters and what does not.
+/// <list type="bullet">
+/// <item>Firely throws <see cref="DeserializationFailedException"/> for structural faults (an object where a
+/// primitive belongs, a duplicate property) with a partial result and the FHIR path of each fault.</item>
+/// <item>Faults in shape or literal (a single object where FHIR wants an array, "12" for a decimal) are kept aside
+/// without a word and throw when read: <see cref="RecordCheck"/> reads every element the engine uses.</item>
+/// </list>
+/// A fault in an element the engine uses makes its record <see cref="ResourceRead.Faulty"/>; anything else is
+/// <see cref="ResourceRead.Tolerated"/>. Messages name FHIR elements, never .NET types.
+/// </summary>
+internal static partial class FhirResourceReader
+{
+    /// <summary>Reads the resource at the reader (which must be on its StartObject) and leaves the reader on its EndObject.
+    /// Throws <see cref="JsonException"/> for JSON that is broken as JSON (the caller rejects the request).</summary>
+    public static ResourceRead Read(ref Utf8JsonReader reader)
+    {
+        Resource? resource;
+        var faults = new List<EntryFault>();
+        var tolerated = new List<string>();
+        try
+        {
+            resource = JsonSerializer.Deserialize<Resource>(ref reader, FhirJson.Options);
+        }
+        catch (DeserializationFailedException ex)
+        {
+            resource = ex.PartialResult as Resource;
+            foreach (var fault in ex.Exceptions)
+            {
+                var path = (fault as FhirJsonException)?.InstancePath;
+                var message = (fault as FhirJsonException)?.BaseErrorMessage ?? fault.Message;
+                Sort(resource, path, message, faults, tolerated);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Firely reads text and numbers through the JSON reader, which throws this for invalid UTF-8 or a lone surrogate.
+            throw new JsonException("a string in the resource is not valid UTF-8 or UTF-16 text");
+        }
+
+        if (resource is null)
+        {
+            return new ResourceRead(null, faults.Count > 0 ? faults : [new EntryFault(null, "resourceType", "the resource could not be read")], tolerated);
+        }
+
+        // Shape and literal faults in what the engine reads.
+        if (resource is Bundle bundle)
+        {
+            for (var i = 0; i < bundle.Entry.Count; i++)
+            {
+                if (bundle.Entry[i].Resource is { } entry)
+                {
+                    Check(entry, i, faults, tolerated);
+                }
+            }
+        }
+        else
+        {
+            Check(resource, null, faults, tolerated);
+        }
+
+        return new ResourceRead(resource, faults, tolerated);
+    }
+
+    private static void Check(Resource resource, int? entry, List<EntryFault> faults, List<string> tolerated)
+    {
+        if (RecordCheck.FirstFault(resource) is { } fault)
+        {
+            faults.Add(new EntryFault(entry, fault.Element[(fault.Element.IndexOf('.', StringComparison.Ordinal) + 1)..], fault.Reason));
+        }
+        else if (resource.HasOverflow)
+        {
+            tolerated.Add(resource.TypeName); // an element unknown, or in a shape the engine never reads
+        }
+    }
+
+    [GeneratedRegex(@"^Bundle\.entry\[(\d+)\]\.resource(?:\.([A-Za-z]+)(.*))?$")]
+    private static partial Regex InEntry();
+
+    [GeneratedRegex(@"^[A-Za-z]+(?:\.([A-Za-z]+)(.*))?$")]
+    private static partial Regex InResource();
+
+    /// <summary>Sorts one structural fault: in an element the engine reads (or the record as a whole), or not.</summary>
+    private static void Sort(Resource? resource, string? path, string message, List<EntryFault> faults, List<string> tolerated)
+    {
+        path ??= string.Empty;
+        if (resource is Bundle bundle && InEntry().Match(path) is { Success: true } inEntry)
+        {
+            var index = int.Parse(inEntry.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture);
+            var type = index < bundle.Entry.Count ? bundle.Entry[index].Resource?.TypeName : null;
+            var element = inEntry.Groups[2].Value;
+            if (element.Length == 0 || type is null || RecordCheck.Uses(type, element))
+            {
+                faults.Add(new EntryFault(index, element.Length == 0 ? "resourceType" : element + inEntry.Groups[3].Value, message));
+            }
+            else
+            {
+                tolerated.Add($"{type}.{element}");
+            }
+
+            return;
+        }
+
+        var inResource = InResource().Match(path);
+        var top = inResource.Success ? inResource.Groups[1].Value : string.Empty;
+        if (resource is Bundle)
+        {
+            // The bundle itself: its entries and paging links are read, nothing else.
+            if (top is "" or "entry" or "link")
+            {
+                faults.Add(new EntryFault(null, top.Length == 0 ? "resourceType" : top + inResource.Groups[2].Value, message));
+            }
+            else
+            {
+                tolerated.Add("Bundle." + top);
+            }
+
+            return;
+        }
+
+        if (top.Length == 0 || resource is null || RecordCheck.Uses(resource.TypeName, top))
+        {
+            faults.Add(new EntryFault(null, top.Length == 0 ? "resourceType" : top + inResource.Groups[2].Value, message));
+        }
+        else
+        {
+            tolerated.Add($"{resource.TypeName}.{top}");
+        }
+    }
+}
+
+/// <summary>What was read of one resource.</summary>
+/// <param name="Resource">The resource, partial where Firely could not read everything; null when nothing could be read.</param>
+/// <param name="Faults">Faults in elements the engine reads, by bundle entry (null: the resource itself).</param>
+/// <param name="Tolerated">Elements that could not be read and are not used ("MedicationRequest.category"), for the log and metrics.</param>
+internal sealed record ResourceRead(Resource? Resource, IReadOnlyList<EntryFault> Faults, IReadOnlyList<string> Tolerated);
+
+/// <summary>A fault in an element the engine reads: the entry of a Bundle (null: the resource itself), the element
+/// below the resource ("medication[x]", "code.coding[0].system") and Firely's words.</summary>
+internal sealed record EntryFault(int? Entry, string Element, string Message);
