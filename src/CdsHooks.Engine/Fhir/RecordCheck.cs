@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Utility;
 using Hl7.Fhir.Validation;
 
 namespace CdsHooks.Engine.Fhir;
@@ -12,11 +11,12 @@ namespace CdsHooks.Engine.Fhir;
 /// Elements not listed here are never read, so a fault in them (the Sandbox's single-object
 /// <c>category</c> and <c>reasonCode</c>) costs the clinician nothing.
 /// <para>Strict where it matters: the engine reads statuses, medication[x], subject, dosage, dates,
-/// Observation.value[x] and codes. The lists below are those reads, element by element.</para>
+/// Observation.value[x] and codes. The lists below are those reads, element by element. Paths are built only
+/// when a read fails, so a good record costs the reads and nothing else.</para>
 /// </summary>
 public static class RecordCheck
 {
-    /// <summary>The first element the engine uses that cannot be read, as "Type.element: why"; null when all can.</summary>
+    /// <summary>The first element the engine uses that cannot be read; null when all can.</summary>
     public static RecordFault? FirstFault(Resource resource) => resource switch
     {
         MedicationRequest r => Check(r, Request),
@@ -33,9 +33,6 @@ public static class RecordCheck
     public static bool Uses(string resourceType, string element) =>
         Used.TryGetValue(resourceType, out var elements) && elements.Contains(element);
 
-    private static HashSet<string> Names<T>((string Element, Action<T> Read)[] elements) =>
-        [.. elements.Select(e => e.Element.Replace("[x]", string.Empty, StringComparison.Ordinal)), "id"];
-
     private static RecordFault? Check<T>(T resource, (string Element, Action<T> Read)[] elements)
         where T : Resource
     {
@@ -45,13 +42,18 @@ public static class RecordCheck
             {
                 read(resource);
             }
+            catch (ElementFault fault)
+            {
+                return new RecordFault($"{resource.TypeName}.{element}{fault.Path}", fault.Reason);
+            }
             catch (CodedValidationException ex)
             {
-                return new RecordFault(resource.TypeName + "." + element, ex.Message);
+                return new RecordFault($"{resource.TypeName}.{element}", ex.Message);
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
             {
-                return new RecordFault(resource.TypeName + "." + element, ex.Message);
+                // A getter that parses a literal Firely kept as sent (a number out of range, a malformed date).
+                return new RecordFault($"{resource.TypeName}.{element}", "the value cannot be read: " + ex.Message);
             }
         }
 
@@ -60,7 +62,7 @@ public static class RecordCheck
 
     private static readonly (string, Action<MedicationRequest>)[] Request =
     [
-        ("contained", r => Contained(r.Contained)),
+        ("contained", r => Each(r.Contained, ContainedMedication)),
         ("status", r => _ = r.Status),
         ("statusReason", r => Concept(r.StatusReason)),
         ("medication[x]", r => Value(r.Medication)),
@@ -68,21 +70,21 @@ public static class RecordCheck
         ("encounter", r => Reference(r.Encounter)),
         ("requester", r => Reference(r.Requester)),
         ("authoredOn", r => DateTime(r.AuthoredOnElement)),
-        ("dosageInstruction", r => Dosages(r.DosageInstruction)),
+        ("dosageInstruction", r => Each(r.DosageInstruction, Dosage)),
     ];
 
     private static readonly (string, Action<MedicationStatement>)[] Statement =
     [
-        ("contained", s => Contained(s.Contained)),
+        ("contained", s => Each(s.Contained, ContainedMedication)),
         ("status", s => _ = s.Status),
-        ("statusReason", s => Concepts(s.StatusReason)),
+        ("statusReason", s => Each(s.StatusReason, Concept)),
         ("medication[x]", s => Value(s.Medication)),
         ("effective[x]", s => Value(s.Effective)),
     ];
 
     private static readonly (string, Action<MedicationAdministration>)[] Administration =
     [
-        ("contained", a => Contained(a.Contained)),
+        ("contained", a => Each(a.Contained, ContainedMedication)),
         ("status", a => _ = a.Status),
         ("medication[x]", a => Value(a.Medication)),
         ("effective[x]", a => Value(a.Effective)),
@@ -91,7 +93,7 @@ public static class RecordCheck
     private static readonly (string, Action<Medication>)[] MedicationElements =
     [
         ("code", m => Concept(m.Code)),
-        ("ingredient", m => m.Ingredient.ForEach(i => Value(i.Item))),
+        ("ingredient", m => Each(m.Ingredient, i => Step(".item", i, static i => Value(i.Item)))),
     ];
 
     private static readonly (string, Action<Condition>)[] ConditionElements =
@@ -101,7 +103,7 @@ public static class RecordCheck
         ("code", c => Concept(c.Code)),
         ("onset[x]", c => Value(c.Onset)),
         ("recordedDate", c => DateTime(c.RecordedDateElement)),
-        ("stage", c => c.Stage.ForEach(s => Concept(s.Summary))),
+        ("stage", c => Each(c.Stage, s => Step(".summary", s, static s => Concept(s.Summary)))),
     ];
 
     private static readonly (string, Action<Observation>)[] ObservationElements =
@@ -111,7 +113,7 @@ public static class RecordCheck
         ("effective[x]", o => Value(o.Effective)),
         ("issued", o => _ = o.Issued),
         ("value[x]", o => Value(o.Value)),
-        ("referenceRange", o => o.ReferenceRange.ForEach(r => Quantity(r.High))),
+        ("referenceRange", o => Each(o.ReferenceRange, r => Step(".high", r, static r => Quantity(r.High)))),
     ];
 
     // After the element lists: static fields are initialised in the order they are written.
@@ -125,14 +127,56 @@ public static class RecordCheck
         ["Observation"] = Names(ObservationElements),
     };
 
-    private static void Contained(List<Resource> contained)
+    private static HashSet<string> Names<T>((string Element, Action<T> Read)[] elements) =>
+        [.. elements.Select(e => e.Element.Replace("[x]", string.Empty, StringComparison.Ordinal)), "id"];
+
+    /// <summary>Reads one child; a fault below it gets the child's step in front of its path.</summary>
+    private static void Step<T>(string step, T item, Action<T> read)
     {
-        foreach (var resource in contained)
+        try
         {
-            if (resource is Medication medication && Check(medication, MedicationElements) is { } fault)
+            read(item);
+        }
+        catch (ElementFault fault)
+        {
+            throw new ElementFault(step + fault.Path, fault.Reason);
+        }
+        catch (CodedValidationException ex)
+        {
+            throw new ElementFault(step, ex.Message);
+        }
+    }
+
+    /// <summary>Reads every item of a list; a fault gets the item's index in front of its path.</summary>
+    private static void Each<T>(List<T> items, Action<T> read)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
             {
-                throw new FormatException($"contained {fault.Element}: {fault.Reason}");
+                throw new ElementFault($"[{i}]", "null is not a FHIR value inside an array");
             }
+
+            try
+            {
+                read(items[i]);
+            }
+            catch (ElementFault fault)
+            {
+                throw new ElementFault($"[{i}]{fault.Path}", fault.Reason);
+            }
+            catch (CodedValidationException ex)
+            {
+                throw new ElementFault($"[{i}]", ex.Message);
+            }
+        }
+    }
+
+    private static void ContainedMedication(Resource resource)
+    {
+        if (resource is Medication medication && Check(medication, MedicationElements) is { } fault)
+        {
+            throw new ElementFault(fault.Element["Medication".Length..], fault.Reason);
         }
     }
 
@@ -147,12 +191,12 @@ public static class RecordCheck
                 Quantity(quantity);
                 break;
             case Hl7.Fhir.Model.Range range:
-                Quantity(range.Low);
-                Quantity(range.High);
+                Step(".low", range, static r => Quantity(r.Low));
+                Step(".high", range, static r => Quantity(r.High));
                 break;
             case Period period:
-                DateTime(period.StartElement);
-                DateTime(period.EndElement);
+                Step(".start", period, static p => DateTime(p.StartElement));
+                Step(".end", period, static p => DateTime(p.EndElement));
                 break;
             case FhirDateTime dateTime:
                 DateTime(dateTime);
@@ -161,7 +205,7 @@ public static class RecordCheck
                 Reference(reference);
                 break;
             case FhirString text:
-                _ = text.Value;
+                Text(text);
                 break;
             case FhirBoolean flag:
                 _ = flag.Value;
@@ -172,8 +216,6 @@ public static class RecordCheck
         }
     }
 
-    private static void Concepts(List<CodeableConcept> concepts) => concepts.ForEach(Concept);
-
     private static void Concept(CodeableConcept? concept)
     {
         if (concept is null)
@@ -181,14 +223,15 @@ public static class RecordCheck
             return;
         }
 
-        foreach (var coding in concept.Coding)
-        {
-            _ = coding.System;
-            _ = coding.Code;
-            _ = coding.Display;
-        }
+        Step(".coding", concept, static c => Each(c.Coding, Coding));
+        Step(".text", concept.TextElement, Text);
+    }
 
-        _ = concept.Text;
+    private static void Coding(Coding coding)
+    {
+        Step(".system", coding.SystemElement, Text);
+        Step(".code", coding.CodeElement, Text);
+        Step(".display", coding.DisplayElement, Text);
     }
 
     private static void Quantity(Quantity? quantity)
@@ -198,17 +241,65 @@ public static class RecordCheck
             return;
         }
 
-        _ = quantity.Value;
-        _ = quantity.Comparator;
-        _ = quantity.Unit;
-        _ = quantity.System;
-        _ = quantity.Code;
+        Step(".value", quantity, static q => _ = q.Value);
+        Step(".comparator", quantity, static q => _ = q.Comparator);
+        Step(".unit", quantity.UnitElement, Text);
+        Step(".system", quantity.SystemElement, Text);
+        Step(".code", quantity.CodeElement, Text);
     }
 
     private static void Reference(ResourceReference? reference)
     {
-        _ = reference?.Reference;
-        _ = reference?.Display;
+        if (reference is not null)
+        {
+            Step(".reference", reference.ReferenceElement, Text);
+            Step(".display", reference.DisplayElement, Text);
+        }
+    }
+
+    private static void Dosage(Dosage dosage)
+    {
+        Step(".text", dosage.TextElement, Text);
+        Step(".route", dosage, static d => Concept(d.Route));
+        Step(".timing", dosage, static d => Timing(d.Timing));
+        Step(".doseAndRate", dosage, static d => Each(d.DoseAndRate, static r =>
+        {
+            Step(".type", r, static r => Concept(r.Type));
+            Step(".dose[x]", r, static r => Value(r.Dose));
+        }));
+    }
+
+    private static void Timing(Timing? timing)
+    {
+        if (timing is null)
+        {
+            return;
+        }
+
+        Step(".code", timing, static t => Concept(t.Code));
+        if (timing.Repeat is { } repeat)
+        {
+            Step(".repeat.bounds[x]", repeat, static r => Value(r.Bounds));
+            Step(".repeat.count", repeat, static r => _ = r.Count);
+            Step(".repeat.frequency", repeat, static r => _ = r.Frequency);
+            Step(".repeat.period", repeat, static r => _ = r.Period);
+            Step(".repeat.periodUnit", repeat, static r => _ = r.PeriodUnit);
+        }
+    }
+
+    /// <summary>FHIR JSON: a string is never empty ("" is not a value; leave the element out instead). Firely reads
+    /// "" without a word, so it is checked here for the strings the engine reads.</summary>
+    private static void Text(PrimitiveType? value)
+    {
+        if (value?.JsonValue is { } json && json is not string)
+        {
+            throw new ElementFault(string.Empty, $"expected a string, found {json}");
+        }
+
+        if (value?.JsonValue is "")
+        {
+            throw new ElementFault(string.Empty, "an empty string is not a FHIR value (leave the element out instead)");
+        }
     }
 
     /// <summary>A dateTime the engine will read as an instant: it must be a FHIR dateTime literal.</summary>
@@ -221,37 +312,19 @@ public static class RecordCheck
 
         if (value.JsonValue is not string literal || !FhirDateTime.IsValidValue(literal))
         {
-            throw new FormatException($"'{value.JsonValue}' is not a FHIR dateTime");
+            throw new ElementFault(string.Empty, $"'{value.JsonValue}' is not a FHIR dateTime");
         }
     }
 
-    private static void Dosages(List<Dosage> dosages)
+    /// <summary>A fault below the element being read: the rest of its path (".timing.repeat.period") and why.</summary>
+    private sealed class ElementFault(string path, string reason) : Exception(reason)
     {
-        foreach (var dosage in dosages)
-        {
-            _ = dosage.Text;
-            Concept(dosage.Route);
-            if (dosage.Timing is { } timing)
-            {
-                Concept(timing.Code);
-                if (timing.Repeat is { } repeat)
-                {
-                    Value(repeat.Bounds);
-                    _ = repeat.Count;
-                    _ = repeat.Frequency;
-                    _ = repeat.Period;
-                    _ = repeat.PeriodUnit;
-                }
-            }
+        public string Path { get; } = path;
 
-            foreach (var rate in dosage.DoseAndRate)
-            {
-                Concept(rate.Type);
-                Value(rate.Dose);
-            }
-        }
+        public string Reason { get; } = reason;
     }
 }
 
-/// <summary>An element the engine uses that could not be read: where (FHIR element path) and why (Firely's words).</summary>
+/// <summary>An element the engine uses that could not be read: where (FHIR element path, "Observation.value[x].value")
+/// and why (Firely's words, or ours for an empty string or an invalid dateTime).</summary>
 public sealed record RecordFault(string Element, string Reason);

@@ -36,6 +36,12 @@ internal static partial class FhirResourceReader
             resource = ex.PartialResult as Resource;
             foreach (var fault in ex.Exceptions)
             {
+                if (HarmlessCodes.Contains(fault.ErrorCode))
+                {
+                    tolerated.Add(fault.ErrorCode);
+                    continue;
+                }
+
                 var path = (fault as FhirJsonException)?.InstancePath;
                 var message = (fault as FhirJsonException)?.BaseErrorMessage ?? fault.Message;
                 Sort(resource, path, message, faults, tolerated);
@@ -82,6 +88,14 @@ internal static partial class FhirResourceReader
             tolerated.Add(resource.TypeName); // an element unknown, or in a shape the engine never reads
         }
     }
+
+    /// <summary>
+    /// Faults that leave the element as if it were absent, which is how FHIR reads it anyway: an empty array
+    /// (JSON121, "entry": [] of an empty searchset) and a null where a value belongs (JSON109). EHRs and servers send
+    /// both; the partial result simply lacks them. A null inside an array (JSON125) is not among them: Firely keeps
+    /// the null in the list, so it is sorted like any other fault.
+    /// </summary>
+    private static readonly HashSet<string> HarmlessCodes = new(StringComparer.Ordinal) { "JSON121", "JSON109" };
 
     [GeneratedRegex(@"^Bundle\.entry\[(\d+)\]\.resource(?:\.([A-Za-z]+)(.*))?$")]
     private static partial Regex InEntry();

@@ -133,7 +133,8 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     public async Task Post_ServerAnswerBreaksFhirJson_NamedAsNotCheckedNever500()
     {
         // The same FHIR JSON rules as for the request: a null inside an array is not FHIR, and must not
-        // reach the engine (it used to throw while building the regimen: a 500 with no card).
+        // reach the engine (it used to throw while building the regimen: a 500 with no card). The record is left
+        // out and named in the cards; the rest of the page is used.
         _fhir.On("MedicationStatement", StubResponse.Searchset(null,
             "{\"resourceType\":\"MedicationStatement\",\"id\":\"ms-x\",\"status\":\"active\",\"medicationCodeableConcept\":{\"coding\":[null]}}"));
 
@@ -141,7 +142,8 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Single(answer.Combination);
-        Assert.Contains("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.Contains("MedicationStatement/ms-x (medication[x].coding[0]: null is not a FHIR value inside an array) could not be read",
+            answer.Details, StringComparison.Ordinal);
     }
 
     [Fact]
