@@ -22,11 +22,11 @@ internal static class Labs
     public static Observation Obs(string loinc, decimal value, string unit, string date = "2026-11-18", decimal? high = null, string status = "final") => new()
     {
         Id = "o" + Interlocked.Increment(ref _id),
-        Status = status,
+        Status = Literal<ObservationStatus>(status),
         Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = loinc }] },
-        EffectiveDateTime = date,
-        ValueQuantity = new Quantity { Value = value, Unit = unit, System = CodeSystems.Ucum, Code = unit },
-        ReferenceRange = high is null ? null : [new ObservationReferenceRange { High = new Quantity { Value = high, Unit = unit, Code = unit } }],
+        Effective = new FhirDateTime(date),
+        Value = new Quantity { Value = value, Unit = unit, System = CodeSystems.Ucum, Code = unit },
+        ReferenceRange = high is null ? [] : [new Observation.ReferenceRangeComponent { High = new Quantity { Value = high, Unit = unit, Code = unit } }],
     };
 
     /// <summary>Recent normal pre-dose labs: nothing in them should fire.</summary>
@@ -49,25 +49,22 @@ internal static class Labs
         Id = "c" + Interlocked.Increment(ref _id),
         Code = new CodeableConcept
         {
-            Coding = icd is null ? null : [new Coding { System = CodeSystems.Icd10Cm, Code = icd }],
+            Coding = icd is null ? [] : [new Coding { System = CodeSystems.Icd10Cm, Code = icd }],
             Text = text,
         },
         VerificationStatus = verification is null ? null : new CodeableConcept { Coding = [new Coding { Code = verification }] },
-        OnsetDateTime = "2025-03-04",
+        Onset = new FhirDateTime("2025-03-04"),
     };
 
     public static MedicationRequest Tdm1(decimal? dose = null, string unit = "mg/kg", decimal period = 3, string periodUnit = "wk", string id = "tdm1") =>
-        Draft(id, RxNorm("1371041")) with
-        {
-            DosageInstruction =
-            [
-                new Dosage
-                {
-                    Timing = new Timing { Repeat = new TimingRepeat { Frequency = 1, Period = period, PeriodUnit = periodUnit } },
-                    DoseAndRate = dose is null ? null : [new DoseAndRate { DoseQuantity = new Quantity { Value = dose, Unit = unit, Code = unit, System = CodeSystems.Ucum } }],
-                },
-            ],
-        };
+        Draft(id, RxNorm("1371041")).With(d => d.DosageInstruction =
+        [
+            new Dosage
+            {
+                Timing = new Timing { Repeat = new Timing.RepeatComponent { Frequency = 1, Period = period, PeriodUnit = Literal<Timing.UnitsOfTime>(periodUnit) } },
+                DoseAndRate = dose is null ? [] : [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = dose, Unit = unit, Code = unit, System = CodeSystems.Ucum } }],
+            },
+        ]);
 
     public static EvaluationInput Sign(MedicationRequest draft, IEnumerable<Observation>? observations = null, IEnumerable<Condition>? conditions = null) =>
         Input(HookKind.OrderSign, [draft], data: PatientData.Empty with

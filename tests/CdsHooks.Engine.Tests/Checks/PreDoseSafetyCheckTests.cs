@@ -155,7 +155,7 @@ public class PreDoseSafetyCheckTests
     [Fact]
     public void Evaluate_LabsFourteenDaysOld_AreUsed()
     {
-        var labs = Normal().Select(o => o with { EffectiveDateTime = "2026-11-06T09:00:00Z" });
+        var labs = Normal().Select(o => o.With(c => c.Effective = new FhirDateTime("2026-11-06T09:00:00Z")));
 
         Assert.Null(Indicator(labs));
     }
@@ -163,7 +163,7 @@ public class PreDoseSafetyCheckTests
     [Fact]
     public void Evaluate_LabsFifteenDaysOld_FiresInfoAskingForThem()
     {
-        var labs = Normal().Select(o => o with { EffectiveDateTime = "2026-11-05" });
+        var labs = Normal().Select(o => o.With(c => c.Effective = new FhirDateTime("2026-11-05")));
 
         var card = CardOf(Sign(Tdm1(3.6m), labs), Rule);
 
@@ -193,7 +193,7 @@ public class PreDoseSafetyCheckTests
     [Fact]
     public void Evaluate_RecentLabWindowFromOptions_IsHonoured()
     {
-        var labs = Normal().Select(o => o with { EffectiveDateTime = "2026-11-05" });
+        var labs = Normal().Select(o => o.With(c => c.Effective = new FhirDateTime("2026-11-05")));
         var input = Sign(Tdm1(3.6m), labs);
 
         var result = NewEngine(new EngineOptions { RecentLabDays = 30 }).Evaluate(input);

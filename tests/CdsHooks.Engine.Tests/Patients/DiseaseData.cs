@@ -46,33 +46,43 @@ internal static class DiseaseData
 
     public static Condition BreastCancer(string onset = "2023-02-10", string? stage = null) => Icd("C50.911", onset, stage: stage);
 
-    public static Observation Receptor(string loinc, string? date, string? answer = null, string? text = null, string status = "final") => new()
+    /// <summary>A receptor result with a coded <paramref name="answer"/> or a free-text one (value[x] holds one of them).</summary>
+    public static Observation Receptor(string loinc, string? date, string? answer = null, string? text = null, string status = "final")
     {
-        Id = "obs-" + loinc + date,
-        Status = status,
-        Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = loinc }] },
-        EffectiveDateTime = date,
-        ValueCodeableConcept = answer is null ? null : new CodeableConcept { Coding = [new Coding { System = "http://loinc.org", Code = answer }] },
-        ValueString = text,
-    };
+        if (answer is not null && text is not null)
+        {
+            throw new ArgumentException("value[x] is either a coded answer or a text, not both", nameof(text));
+        }
+
+        return new Observation
+        {
+            Id = "obs-" + loinc + date,
+            Status = TestData.Literal<ObservationStatus>(status),
+            Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = loinc }] },
+            Effective = date is null ? null : new FhirDateTime(date),
+            Value = answer is not null ? new CodeableConcept { Coding = [new Coding { System = "http://loinc.org", Code = answer }] }
+                : text is not null ? new FhirString(text)
+                : null,
+        };
+    }
 
     public static MedicationStatement Statement(string rxnorm, string status, string start, string? end = null, string? reason = null) => new()
     {
         Id = $"ms-{rxnorm}-{start}",
-        Status = status,
-        StatusReason = reason is null ? null : [new CodeableConcept { Text = reason }],
-        MedicationCodeableConcept = TestData.RxNorm(rxnorm),
-        EffectivePeriod = new Period { Start = start, End = end },
+        Status = TestData.Literal<MedicationStatement.MedicationStatusCodes>(status),
+        StatusReason = reason is null ? [] : [new CodeableConcept { Text = reason }],
+        Medication = TestData.RxNorm(rxnorm),
+        Effective = new Period { Start = start, End = end },
     };
 
     public static MedicationRequest Request(string rxnorm, string status, string start, string? end = null, CodeableConcept? reason = null) => new()
     {
         Id = $"mr-{rxnorm}-{start}",
-        Status = status,
+        Status = TestData.Literal<MedicationRequest.MedicationrequestStatus>(status),
         StatusReason = reason,
-        MedicationCodeableConcept = TestData.RxNorm(rxnorm),
+        Medication = TestData.RxNorm(rxnorm),
         AuthoredOn = start,
-        DosageInstruction = [new Dosage { Timing = new Timing { Repeat = new TimingRepeat { BoundsPeriod = new Period { Start = start, End = end } } } }],
+        DosageInstruction = [new Dosage { Timing = new Timing { Repeat = new Timing.RepeatComponent { Bounds = new Period { Start = start, End = end } } } }],
     };
 
     /// <summary>Completed administrations every <paramref name="days"/> days from first to last (inclusive).</summary>
@@ -85,9 +95,9 @@ internal static class DiseaseData
             yield return new MedicationAdministration
             {
                 Id = "ma-" + rxnorm + "-" + d.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
-                Status = "completed",
-                MedicationCodeableConcept = TestData.RxNorm(rxnorm),
-                EffectiveDateTime = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00:00Z",
+                Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+                Medication = TestData.RxNorm(rxnorm),
+                Effective = new FhirDateTime(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00:00Z"),
             };
         }
     }
@@ -98,7 +108,7 @@ internal static class DiseaseData
         ClinicalStatus = new CodeableConcept { Coding = [new Coding { System = "http://terminology.hl7.org/CodeSystem/condition-clinical", Code = clinical }] },
         VerificationStatus = new CodeableConcept { Coding = [new Coding { System = "http://terminology.hl7.org/CodeSystem/condition-ver-status", Code = verification }] },
         Code = new CodeableConcept { Coding = [new Coding { System = system, Code = code }] },
-        OnsetDateTime = onset,
-        Stage = stage is null ? null : [new ConditionStage { Summary = new CodeableConcept { Text = stage } }],
+        Onset = onset is null ? null : new FhirDateTime(onset),
+        Stage = stage is null ? [] : [new Condition.StageComponent { Summary = new CodeableConcept { Text = stage } }],
     };
 }

@@ -89,10 +89,8 @@ public class MeasurementFactsTests
     [Fact]
     public void Add_BilirubinRangeInOtherUnit_IsNotUsedAsUpperLimit()
     {
-        var observation = Obs(Bilirubin, 30, "umol/L") with
-        {
-            ReferenceRange = [new ObservationReferenceRange { High = new Quantity { Value = 1.2m, Unit = "mg/dL" } }],
-        };
+        var observation = Obs(Bilirubin, 30, "umol/L").With(o =>
+            o.ReferenceRange = [new Observation.ReferenceRangeComponent { High = new Quantity { Value = 1.2m, Unit = "mg/dL" } }]);
 
         Assert.Null(Facts([observation]).Bilirubin?.UpperLimit);
     }
@@ -154,15 +152,15 @@ public class MeasurementFactsTests
         // the cards list unreadable values kind by kind, each kind in record order.
         var facts = Facts(
         [
-            Obs(Bilirubin, 0.6m, "g/L") with { Id = "bili" },
-            Obs(Platelets, 40, "10*3/uL", "2026-12-01") with { Id = "plt-future" },
-            Obs(Weight, 70, "stone") with { Id = "wt-unit" },
-            Obs(Alt, 30, "U/L", "2026-12-02") with { Id = "alt-future" },
-            Obs(Lvef, 55, "%", "2026-12-03") with { Id = "lvef-future" },
-            Obs(Weight, 71, "kg", "2026-12-04") with { Id = "wt-future" },
-            Obs(Ast, 25, "mmol") with { Id = "ast-unit" },
-            Obs(Platelets, 41, "g/dL") with { Id = "plt-unit" },
-            Obs(Lvef, 50, "mL") with { Id = "lvef-unit" },
+            Obs(Bilirubin, 0.6m, "g/L").With(o => o.Id = "bili"),
+            Obs(Platelets, 40, "10*3/uL", "2026-12-01").With(o => o.Id = "plt-future"),
+            Obs(Weight, 70, "stone").With(o => o.Id = "wt-unit"),
+            Obs(Alt, 30, "U/L", "2026-12-02").With(o => o.Id = "alt-future"),
+            Obs(Lvef, 55, "%", "2026-12-03").With(o => o.Id = "lvef-future"),
+            Obs(Weight, 71, "kg", "2026-12-04").With(o => o.Id = "wt-future"),
+            Obs(Ast, 25, "mmol").With(o => o.Id = "ast-unit"),
+            Obs(Platelets, 41, "g/dL").With(o => o.Id = "plt-unit"),
+            Obs(Lvef, 50, "mL").With(o => o.Id = "lvef-unit"),
         ]);
 
         Assert.Equal(
@@ -182,19 +180,16 @@ public class MeasurementFactsTests
     [Fact]
     public void Add_ObservationCodedForTwoAnalytes_CountsForBothWithTheFirstLoincOfEach()
     {
-        var observation = Obs(Alt, 30, "U/L") with
+        var observation = Obs(Alt, 30, "U/L").With(o => o.Code = new CodeableConcept
         {
-            Code = new CodeableConcept
-            {
-                Coding =
-                [
-                    new Coding { System = CodeSystems.Snomed, Code = Ast },
-                    new Coding { System = CodeSystems.Loinc, Code = Alt },
-                    new Coding { System = CodeSystems.Loinc, Code = "30239-8" },
-                    new Coding { System = CodeSystems.Loinc, Code = Ast },
-                ],
-            },
-        };
+            Coding =
+            [
+                new Coding { System = CodeSystems.Snomed, Code = Ast },
+                new Coding { System = CodeSystems.Loinc, Code = Alt },
+                new Coding { System = CodeSystems.Loinc, Code = "30239-8" },
+                new Coding { System = CodeSystems.Loinc, Code = Ast },
+            ],
+        });
 
         var facts = Facts([observation]);
 
@@ -227,12 +222,12 @@ public class MeasurementFactsTests
     [Fact]
     public void Add_UndatedValue_UsedOnlyWhenNoneIsDated()
     {
-        var undated = Obs(Weight, 80, "kg") with { EffectiveDateTime = null };
-        var undatedToo = Obs(Weight, 81, "kg") with { EffectiveDateTime = null };
+        var undated = Obs(Weight, 80, "kg").With(o => o.Effective = null);
+        var undatedToo = Obs(Weight, 81, "kg").With(o => o.Effective = null);
 
         Assert.Equal(70m, Facts([undated, Obs(Weight, 70, "kg", "2026-11-17"), undatedToo]).Weight?.Value);
         Assert.Equal(80m, Facts([undated, undatedToo]).Weight?.Value);
-        Assert.Null(Facts([Obs(Lvef, 50, "%") with { EffectiveDateTime = null }, Obs(Lvef, 55, "%", "2026-01-01")]).LvefBaseline);
+        Assert.Null(Facts([Obs(Lvef, 50, "%").With(o => o.Effective = null), Obs(Lvef, 55, "%", "2026-01-01")]).LvefBaseline);
     }
 
     [Fact]

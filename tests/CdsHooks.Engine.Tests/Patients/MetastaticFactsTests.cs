@@ -160,8 +160,8 @@ public class MetastaticFactsTests
     [Fact]
     public void Add_OnsetFromPeriodOrRecordedDate_EarliestWins()
     {
-        var byPeriod = Icd("C78.7", null) with { OnsetPeriod = new Fhir.Period { Start = "2025-05-01" } };
-        var byRecorded = Icd("C79.51", null) with { RecordedDate = "2025-04-15" };
+        var byPeriod = Icd("C78.7", null).With(c => c.Onset = new Hl7.Fhir.Model.Period { Start = "2025-05-01" });
+        var byRecorded = Icd("C79.51", null).With(c => c.RecordedDate = "2025-04-15");
 
         var facts = Facts(Record(conditions: [byPeriod, byRecorded]));
 

@@ -134,7 +134,7 @@ public class ReceptorFactsTests
     [InlineData(Negative, null, Status.Unknown)]
     public void Add_HormoneReceptorFromErAndPr_PositiveIfEitherNegativeOnlyIfBoth(string er, string? pr, Status expected)
     {
-        var observations = new List<Fhir.Observation> { Receptor(ErIhc, "2025-03-02", er) };
+        var observations = new List<Hl7.Fhir.Model.Observation> { Receptor(ErIhc, "2025-03-02", er) };
         if (pr is not null)
         {
             observations.Add(Receptor(PrIhc, "2025-03-02", pr));

@@ -29,11 +29,11 @@ public class TdmWithEndocrineTests
         Assert.Equal(["delete", "create", "create"], recommended.Actions.Select(a => a.Type));
         Assert.Equal("MedicationRequest/tdm1", recommended.Actions[0].ResourceId);
         var created = recommended.Actions.Skip(1).Select(a => Assert.IsType<MedicationRequest>(a.Resource)).ToList();
-        Assert.Equal(["224905", "1298944"], created.Select(m => m.MedicationCodeableConcept!.Coding![0].Code));
-        Assert.All(created, m => Assert.Equal("Patient/p1", m.Subject?.ReferenceValue));
-        Assert.All(created, m => Assert.False(string.IsNullOrEmpty(m.DosageInstruction?[0].Text)));
+        Assert.Equal(["224905", "1298944"], created.Select(m => Assert.IsType<CodeableConcept>(m.Medication).Coding[0].Code));
+        Assert.All(created, m => Assert.Equal("Patient/p1", m.Subject?.Reference));
+        Assert.All(created, m => Assert.False(string.IsNullOrEmpty(m.DosageInstruction[0].Text)));
 
-        Assert.Contains(card.Suggestions!, s => s.Actions.Count == 2 && s.Actions[1].Resource is MedicationRequest { MedicationCodeableConcept.Text: "trastuzumab" });
+        Assert.Contains(card.Suggestions!, s => s.Actions.Count == 2 && s.Actions[1].Resource is MedicationRequest { Medication: CodeableConcept { Text: "trastuzumab" } });
         Assert.Contains(card.Suggestions!, s => s.Actions is [{ Type: "delete", ResourceId: "MedicationRequest/let" }]);
     }
 
@@ -67,7 +67,10 @@ public class TdmWithEndocrineTests
     {
         var administration = new MedicationAdministration
         {
-            Id = "adm1", Status = "completed", MedicationCodeableConcept = RxNorm("1371041"), EffectiveDateTime = "2026-11-01T10:00:00Z",
+            Id = "adm1",
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = RxNorm("1371041"),
+            Effective = new FhirDateTime("2026-11-01T10:00:00Z"),
         };
         var data = PatientData.Empty with { MedicationAdministrations = [administration] };
 
@@ -81,7 +84,10 @@ public class TdmWithEndocrineTests
     {
         var administration = new MedicationAdministration
         {
-            Id = "adm1", Status = "completed", MedicationCodeableConcept = RxNorm("1371041"), EffectiveDateTime = "2026-06-01T10:00:00Z",
+            Id = "adm1",
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = RxNorm("1371041"),
+            Effective = new FhirDateTime("2026-06-01T10:00:00Z"),
         };
         var data = PatientData.Empty with { MedicationAdministrations = [administration] };
 
@@ -113,9 +119,9 @@ public class TdmWithEndocrineTests
     {
         var draft = new MedicationRequest
         {
-            Id = "tdm1", Status = "draft",
+            Id = "tdm1", Status = MedicationRequest.MedicationrequestStatus.Draft,
             Contained = [new Medication { Id = "med", Code = RxNorm("1371046", "Kadcyla") }],
-            MedicationReference = new Reference { ReferenceValue = "#med" },
+            Medication = new ResourceReference { Reference = "#med" },
         };
 
         var result = NewEngine().Evaluate(Input(HookKind.OrderSign, [draft, Draft("let", RxNorm("72965"))]));
@@ -126,14 +132,17 @@ public class TdmWithEndocrineTests
     [Fact]
     public void Evaluate_MedicationReferenceToBundleEntry_Fires()
     {
-        var draft = new MedicationRequest { Id = "tdm1", Status = "draft", MedicationReference = new Reference { ReferenceValue = "Medication/m9" } };
+        var draft = new MedicationRequest
+        {
+            Id = "tdm1", Status = MedicationRequest.MedicationrequestStatus.Draft, Medication = new ResourceReference { Reference = "Medication/m9" },
+        };
         var bundle = new Bundle
         {
             Entry =
             [
-                new BundleEntry { Resource = draft },
-                new BundleEntry { FullUrl = "https://ehr.example/fhir/Medication/m9", Resource = new Medication { Id = "m9", Code = Text("KADCYLA 100 MG vial") } },
-                new BundleEntry { Resource = Draft("let", RxNorm("72965")) },
+                new Bundle.EntryComponent { Resource = draft },
+                new Bundle.EntryComponent { FullUrl = "https://ehr.example/fhir/Medication/m9", Resource = new Medication { Id = "m9", Code = Text("KADCYLA 100 MG vial") } },
+                new Bundle.EntryComponent { Resource = Draft("let", RxNorm("72965")) },
             ],
         };
 

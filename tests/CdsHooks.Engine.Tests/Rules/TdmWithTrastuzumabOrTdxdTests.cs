@@ -53,7 +53,13 @@ public class TdmWithTrastuzumabOrTdxdTests
     [Fact]
     public void Evaluate_TrastuzumabInThePast_DoesNotFire()
     {
-        var past = new MedicationStatement { Id = "s", Status = "completed", MedicationCodeableConcept = RxNorm("224905"), EffectivePeriod = new Period { Start = "2025-01-01", End = "2026-03-01" } };
+        var past = new MedicationStatement
+        {
+            Id = "s",
+            Status = MedicationStatement.MedicationStatusCodes.Completed,
+            Medication = RxNorm("224905"),
+            Effective = new Period { Start = "2025-01-01", End = "2026-03-01" },
+        };
 
         Assert.Null(Card(Input(HookKind.OrderSign, [Draft("tdm1", RxNorm("1371041"))], data: PatientData.Empty with { MedicationStatements = [past] })));
     }
