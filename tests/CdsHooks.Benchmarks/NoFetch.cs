@@ -1,4 +1,3 @@
-using Hl7.Fhir.Model;
 using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Prefetch;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Concepts;
+using ConceptMap = CdsHooks.Engine.Concepts.ConceptMap;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
@@ -52,7 +53,7 @@ internal sealed class Scenario
         Input = new EvaluationInput(Service.Kind, Request.PatientId, Request.DraftOrders, Request.Selections, Data);
         MedicationUses =
         [
-            .. (Request.DraftOrders.Entry ?? []).Select(e => e.Resource).OfType<MedicationRequest>(),
+            .. Request.DraftOrders.Entry.Select(e => e.Resource).OfType<MedicationRequest>(),
             .. Data.MedicationRequests, .. Data.MedicationStatements, .. Data.MedicationAdministrations,
         ];
         Medications = MedicationResolver.Index(Request.DraftOrders, Data.Medications);
@@ -71,7 +72,7 @@ internal sealed class Scenario
     public HookRequest Request { get; }
     public PatientData Data { get; }
     public EvaluationInput Input { get; }
-    public IMedicationUse[] MedicationUses { get; }
+    public DomainResource[] MedicationUses { get; }
     public Dictionary<string, Medication> Medications { get; }
     public Regimen Regimen { get; }
     public PatientFacts Facts { get; }

@@ -24,15 +24,11 @@ public class ServerAnswerBenchmarks
         _answer = JsonSerializer.SerializeToUtf8Bytes(document.RootElement.GetProperty("prefetch").GetProperty(Search));
     }
 
-    /// <summary>What FhirFetcher does now: one pass when the JSON is plain, else the checked path.</summary>
-    [Benchmark]
-    public Resource? OnePassFirst() => FhirJson.ReadChecked(_answer).Resource;
-
-    /// <summary>The checked path alone (JsonDocument, FHIR rules walk, typed read): what the fetcher did before.</summary>
+    /// <summary>What FhirFetcher does with a page: Firely's deserializer, then the record checks.</summary>
     [Benchmark(Baseline = true)]
-    public Resource? CheckedOnly()
-    {
-        using var document = JsonDocument.Parse(_answer);
-        return FhirJson.ReadChecked(document.RootElement).Resource;
-    }
+    public object ReadPage() => CdsHooks.Service.Prefetch.FhirFetcher.Read(_answer);
+
+    /// <summary>Reference: Firely's deserializer alone, the service's options.</summary>
+    [Benchmark]
+    public Resource? FirelyOnly() => JsonSerializer.Deserialize<Resource>(_answer, CdsHooks.Engine.Fhir.FhirJson.Options);
 }

@@ -102,7 +102,10 @@ internal sealed record NewOrder(string Description, CodeableConcept Medication, 
         Status = MedicationRequest.MedicationrequestStatus.Draft,
         Intent = MedicationRequest.MedicationRequestIntent.Order,
         Medication = (CodeableConcept)Medication.DeepCopy(),
-        Subject = (ResourceReference?)replaced?.Subject?.DeepCopy() ?? new ResourceReference("Patient/" + patientId),
+        // A subject given only by identifier (a logical reference) is not copied: the new draft names the patient.
+        Subject = replaced?.Subject is { Reference.Length: > 0 } subject
+            ? (ResourceReference)subject.DeepCopy()
+            : new ResourceReference("Patient/" + patientId),
         Encounter = (ResourceReference?)replaced?.Encounter?.DeepCopy(),
         Requester = (ResourceReference?)replaced?.Requester?.DeepCopy(),
         DosageInstruction = [.. DosageInstruction.Select(d => (Dosage)d.DeepCopy())],

@@ -17,7 +17,7 @@ namespace CdsHooks.Engine.Fhir;
 public static class RecordCheck
 {
     /// <summary>The first element the engine uses that cannot be read; null when all can.</summary>
-    public static RecordFault? FirstFault(Resource resource) => resource switch
+    public static RecordFault? FirstFault(Resource resource) => Check(resource, Identity) ?? resource switch
     {
         MedicationRequest r => Check(r, Request),
         MedicationStatement s => Check(s, Statement),
@@ -28,8 +28,9 @@ public static class RecordCheck
         _ => null,
     };
 
-    /// <summary>Whether the engine reads this element of this resource type ("Observation", "value"; choice
-    /// elements without their type suffix, as Firely's paths name them).</summary>
+    /// <summary>Whether the engine reads this element of this resource type ("Observation", "value"). Paths are
+    /// FHIRPath, as OperationOutcome.issue.expression wants them and as Firely names them: a choice element without
+    /// its type suffix ("value", not "valueQuantity").</summary>
     public static bool Uses(string resourceType, string element) =>
         Used.TryGetValue(resourceType, out var elements) && elements.Contains(element);
 
@@ -60,12 +61,18 @@ public static class RecordCheck
         return null;
     }
 
+    /// <summary>Every resource: references to it (selections, medicationReference, card text) use its id.</summary>
+    private static readonly (string, Action<Resource>)[] Identity =
+    [
+        ("id", r => Step(string.Empty, r.IdElement, Text)),
+    ];
+
     private static readonly (string, Action<MedicationRequest>)[] Request =
     [
         ("contained", r => Each(r.Contained, ContainedMedication)),
         ("status", r => _ = r.Status),
         ("statusReason", r => Concept(r.StatusReason)),
-        ("medication[x]", r => Value(r.Medication)),
+        ("medication", r => Value(r.Medication)),
         ("subject", r => Reference(r.Subject)),
         ("encounter", r => Reference(r.Encounter)),
         ("requester", r => Reference(r.Requester)),
@@ -78,16 +85,16 @@ public static class RecordCheck
         ("contained", s => Each(s.Contained, ContainedMedication)),
         ("status", s => _ = s.Status),
         ("statusReason", s => Each(s.StatusReason, Concept)),
-        ("medication[x]", s => Value(s.Medication)),
-        ("effective[x]", s => Value(s.Effective)),
+        ("medication", s => Value(s.Medication)),
+        ("effective", s => Value(s.Effective)),
     ];
 
     private static readonly (string, Action<MedicationAdministration>)[] Administration =
     [
         ("contained", a => Each(a.Contained, ContainedMedication)),
         ("status", a => _ = a.Status),
-        ("medication[x]", a => Value(a.Medication)),
-        ("effective[x]", a => Value(a.Effective)),
+        ("medication", a => Value(a.Medication)),
+        ("effective", a => Value(a.Effective)),
     ];
 
     private static readonly (string, Action<Medication>)[] MedicationElements =
@@ -101,7 +108,7 @@ public static class RecordCheck
         ("clinicalStatus", c => Concept(c.ClinicalStatus)),
         ("verificationStatus", c => Concept(c.VerificationStatus)),
         ("code", c => Concept(c.Code)),
-        ("onset[x]", c => Value(c.Onset)),
+        ("onset", c => Value(c.Onset)),
         ("recordedDate", c => DateTime(c.RecordedDateElement)),
         ("stage", c => Each(c.Stage, s => Step(".summary", s, static s => Concept(s.Summary)))),
     ];
@@ -110,9 +117,9 @@ public static class RecordCheck
     [
         ("status", o => _ = o.Status),
         ("code", o => Concept(o.Code)),
-        ("effective[x]", o => Value(o.Effective)),
+        ("effective", o => Value(o.Effective)),
         ("issued", o => _ = o.Issued),
-        ("value[x]", o => Value(o.Value)),
+        ("value", o => Value(o.Value)),
         ("referenceRange", o => Each(o.ReferenceRange, r => Step(".high", r, static r => Quantity(r.High)))),
     ];
 
@@ -128,7 +135,7 @@ public static class RecordCheck
     };
 
     private static HashSet<string> Names<T>((string Element, Action<T> Read)[] elements) =>
-        [.. elements.Select(e => e.Element.Replace("[x]", string.Empty, StringComparison.Ordinal)), "id"];
+        [.. elements.Select(e => e.Element), "id"];
 
     /// <summary>Reads one child; a fault below it gets the child's step in front of its path.</summary>
     private static void Step<T>(string step, T item, Action<T> read)
@@ -265,7 +272,7 @@ public static class RecordCheck
         Step(".doseAndRate", dosage, static d => Each(d.DoseAndRate, static r =>
         {
             Step(".type", r, static r => Concept(r.Type));
-            Step(".dose[x]", r, static r => Value(r.Dose));
+            Step(".dose", r, static r => Value(r.Dose));
         }));
     }
 
@@ -279,7 +286,7 @@ public static class RecordCheck
         Step(".code", timing, static t => Concept(t.Code));
         if (timing.Repeat is { } repeat)
         {
-            Step(".repeat.bounds[x]", repeat, static r => Value(r.Bounds));
+            Step(".repeat.bounds", repeat, static r => Value(r.Bounds));
             Step(".repeat.count", repeat, static r => _ = r.Count);
             Step(".repeat.frequency", repeat, static r => _ = r.Frequency);
             Step(".repeat.period", repeat, static r => _ = r.Period);
@@ -325,6 +332,6 @@ public static class RecordCheck
     }
 }
 
-/// <summary>An element the engine uses that could not be read: where (FHIR element path, "Observation.value[x].value")
+/// <summary>An element the engine uses that could not be read: where (FHIRPath, "Observation.value.value")
 /// and why (Firely's words, or ours for an empty string or an invalid dateTime).</summary>
 public sealed record RecordFault(string Element, string Reason);

@@ -65,8 +65,9 @@ public abstract record PrefetchValue
         {
             if (faulty.Add(fault.Entry!.Value))
             {
-                var record = bundle.Entry[fault.Entry.Value].Resource;
-                unreadable.Add($"{record?.TypeName ?? "entry"}/{record?.Id ?? "(no id)"} ({fault.Element}: {fault.Message})");
+                var record = bundle.Entry[fault.Entry.Value]?.Resource;
+                var id = fault.Element == "id" || record is null ? "(no readable id)" : record.Id ?? "(no id)";
+                unreadable.Add($"{record?.TypeName ?? "entry"}/{id} ({fault.Element}: {fault.Message})");
             }
         }
 

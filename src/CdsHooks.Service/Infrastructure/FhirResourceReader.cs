@@ -27,16 +27,25 @@ internal static partial class FhirResourceReader
         Resource? resource;
         var faults = new List<EntryFault>();
         var tolerated = new List<string>();
+        var start = reader; // a copy: where the resource begins, to skip it whole if Firely gives up half-way
         try
         {
             resource = JsonSerializer.Deserialize<Resource>(ref reader, FhirJson.Options);
+        }
+        catch (NotSupportedException)
+        {
+            // Firely cannot build an abstract type ("resourceType": "Resource" or "DomainResource") and says so with an
+            // exception from deep inside. The JSON itself is sound: skip the resource and report it as unreadable.
+            reader = start;
+            reader.Skip();
+            return new ResourceRead(null, [new EntryFault(null, "resourceType", "a resource (or a resource inside it) has an abstract or unknown resourceType")], tolerated);
         }
         catch (DeserializationFailedException ex)
         {
             resource = ex.PartialResult as Resource;
             foreach (var fault in ex.Exceptions)
             {
-                if (HarmlessCodes.Contains(fault.ErrorCode))
+                if (HarmlessCodes.Contains(fault.ErrorCode) || fault.ErrorCode == NullInArray)
                 {
                     tolerated.Add(fault.ErrorCode);
                     continue;
@@ -63,7 +72,11 @@ internal static partial class FhirResourceReader
         {
             for (var i = 0; i < bundle.Entry.Count; i++)
             {
-                if (bundle.Entry[i].Resource is { } entry)
+                if (bundle.Entry[i] is null)
+                {
+                    faults.Add(new EntryFault(null, $"entry[{i}]", "null is not a FHIR value inside an array"));
+                }
+                else if (bundle.Entry[i].Resource is { } entry)
                 {
                     Check(entry, i, faults, tolerated);
                 }
@@ -92,9 +105,13 @@ internal static partial class FhirResourceReader
     /// <summary>
     /// Faults that leave the element as if it were absent, which is how FHIR reads it anyway: an empty array
     /// (JSON121, "entry": [] of an empty searchset) and a null where a value belongs (JSON109). EHRs and servers send
-    /// both; the partial result simply lacks them. A null inside an array (JSON125) is not among them: Firely keeps
-    /// the null in the list, so it is sorted like any other fault.
+    /// both; the partial result simply lacks them.
     /// </summary>
+    /// <summary>A null inside an array (JSON125). Firely keeps the null in the list and names the wrong index, so it
+    /// is left to <see cref="RecordCheck"/>, which finds it with its index where the engine reads the array; elsewhere
+    /// it is tolerated like any element no rule reads.</summary>
+    private const string NullInArray = "JSON125";
+
     private static readonly HashSet<string> HarmlessCodes = new(StringComparer.Ordinal) { "JSON121", "JSON109" };
 
     [GeneratedRegex(@"^Bundle\.entry\[(\d+)\]\.resource(?:\.([A-Za-z]+)(.*))?$")]
@@ -110,7 +127,7 @@ internal static partial class FhirResourceReader
         if (resource is Bundle bundle && InEntry().Match(path) is { Success: true } inEntry)
         {
             var index = int.Parse(inEntry.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture);
-            var type = index < bundle.Entry.Count ? bundle.Entry[index].Resource?.TypeName : null;
+            var type = index < bundle.Entry.Count ? bundle.Entry[index]?.Resource?.TypeName : null;
             var element = inEntry.Groups[2].Value;
             if (element.Length == 0 || type is null || RecordCheck.Uses(type, element))
             {

@@ -28,15 +28,15 @@ public class RecordCheckTests
 
     public static TheoryData<string, string> FaultsInUsedElements() => new()
     {
-        { Observation("""  "effectiveDateTime":"2026-11-18","valueQuantity":{"value":"12","unit":"10*3/uL"}  """), "Observation.value[x].value" },
-        { Observation("""  "effectiveDateTime":"2026-11-18","valueQuantity":{"value":12,"unit":""}  """), "Observation.value[x].unit" },
-        { Observation("""  "effectiveDateTime":"2024-13-45","valueQuantity":{"value":12,"unit":"10*3/uL"}  """), "Observation.effective[x]" },
+        { Observation("""  "effectiveDateTime":"2026-11-18","valueQuantity":{"value":"12","unit":"10*3/uL"}  """), "Observation.value.value" },
+        { Observation("""  "effectiveDateTime":"2026-11-18","valueQuantity":{"value":12,"unit":""}  """), "Observation.value.unit" },
+        { Observation("""  "effectiveDateTime":"2024-13-45","valueQuantity":{"value":12,"unit":"10*3/uL"}  """), "Observation.effective" },
         { Request($$"""  "status":"weird","medicationCodeableConcept":{{Drug}}  """), "MedicationRequest.status" },
-        { Request($$"""  "status":"draft","medicationCodeableConcept":[{{Drug}}]  """), "MedicationRequest.medication[x]" },
+        { Request($$"""  "status":"draft","medicationCodeableConcept":[{{Drug}}]  """), "MedicationRequest.medication" },
         { Request("\"status\":\"draft\",\"medicationCodeableConcept\":" + Drug + ",\"dosageInstruction\":[{\"timing\":{\"repeat\":{\"period\":\"3\"}}}]"),
             "MedicationRequest.dosageInstruction[0].timing.repeat.period" },
         { Request("""  "status":"draft","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":""}]}  """),
-            "MedicationRequest.medication[x].coding[0].code" },
+            "MedicationRequest.medication.coding[0].code" },
     };
 
     public static TheoryData<string> FaultsInUnusedElements() => new()

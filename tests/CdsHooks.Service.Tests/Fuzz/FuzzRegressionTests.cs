@@ -26,7 +26,7 @@ public sealed class FuzzRegressionTests(FixtureServer server) : IClassFixture<Fi
 
     [Theory]
     [InlineData("""{"resourceType":"MedicationRequest","medicationCodeableConcept":{"coding":[null]}}""",
-        "context.draftOrders.entry[0].resource.medicationCodeableConcept.coding[0]")]
+        "context.draftOrders.entry[0].resource.medication.coding[0]")]
     [InlineData("""{"resourceType":"MedicationRequest","id":"mr-k","subject":{},"medicationCodeableConcept":{"text":"Kadcyla"}}""",
         "context.draftOrders.entry[0].resource.subject")]
     [InlineData("""{"resourceType":"MedicationRequest","id":"mr-k","subject":{"reference":""},"medicationCodeableConcept":{"text":"Kadcyla"}}""",

@@ -99,7 +99,7 @@ public sealed class FixtureTests(FixtureServer server) : IClassFixture<FixtureSe
         Assert.True(Scenarios().Count >= 20);
     }
 
-    private static string ServiceFor(string body)
+    internal static string ServiceFor(string body)
     {
         try
         {

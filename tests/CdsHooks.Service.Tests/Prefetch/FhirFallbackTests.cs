@@ -142,7 +142,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Single(answer.Combination);
-        Assert.Contains("MedicationStatement/ms-x (medication[x].coding[0]: null is not a FHIR value inside an array) could not be read",
+        Assert.Contains("MedicationStatement/ms-x (medication.coding[0]: null is not a FHIR value inside an array) could not be read",
             answer.Details, StringComparison.Ordinal);
     }
 
