@@ -20,8 +20,7 @@ internal sealed partial class CardRenderer
     private readonly FrozenDictionary<string, CardTemplate> _templates;
 
     /// <summary>The parts of each rule's card that depend on nothing but the knowledge, by rule id.
-    /// Cards only ever read them (the serializer writes them out), so every card of a rule shares them; the
-    /// service's answer writer keeps their JSON per object (AnswerJson), so sharing also saves writing them.</summary>
+    /// Cards only ever read them (the serializer writes them out), so every card of a rule shares them.</summary>
     private readonly FrozenDictionary<string, RuleParts> _parts;
 
     /// <summary>The manifest's override reasons, offered on cards that are not a rule's own finding

@@ -25,6 +25,7 @@ public static class RecordCheck
         Medication m => Check(m, MedicationElements),
         Condition c => Check(c, ConditionElements),
         Observation o => Check(o, ObservationElements),
+        Bundle b => Check(b, BundleElements),
         _ => null,
     };
 
@@ -123,6 +124,22 @@ public static class RecordCheck
         ("referenceRange", o => Each(o.ReferenceRange, r => Step(".high", r, static r => Quantity(r.High)))),
     ];
 
+    /// <summary>A Bundle's own structure (its entries' resources are checked one by one by the caller): the entry list,
+    /// each entry's fullUrl (medicationReference may point to it) and resource, and the paging links.</summary>
+    private static readonly (string, Action<Bundle>)[] BundleElements =
+    [
+        ("entry", b => Each(b.Entry, static e =>
+        {
+            Step(".fullUrl", e.FullUrlElement, Text);
+            Step(".resource", e, static e => _ = e.Resource);
+        })),
+        ("link", b => Each(b.Link, static l =>
+        {
+            Step(".relation", l.RelationElement, Text);
+            Step(".url", l.UrlElement, Text);
+        })),
+    ];
+
     // After the element lists: static fields are initialised in the order they are written.
     private static readonly Dictionary<string, HashSet<string>> Used = new(StringComparer.Ordinal)
     {
@@ -132,6 +149,7 @@ public static class RecordCheck
         ["Medication"] = Names(MedicationElements),
         ["Condition"] = Names(ConditionElements),
         ["Observation"] = Names(ObservationElements),
+        ["Bundle"] = Names(BundleElements),
     };
 
     private static HashSet<string> Names<T>((string Element, Action<T> Read)[] elements) =>

@@ -66,8 +66,7 @@ public abstract record PrefetchValue
             if (faulty.Add(fault.Entry!.Value))
             {
                 var record = bundle.Entry[fault.Entry.Value]?.Resource;
-                var id = fault.Element == "id" || record is null ? "(no readable id)" : record.Id ?? "(no id)";
-                unreadable.Add($"{record?.TypeName ?? "entry"}/{id} ({fault.Element}: {fault.Message})");
+                unreadable.Add($"{record?.TypeName ?? "entry"}/{IdOf(record)} ({fault.Element}: {fault.Message})");
             }
         }
 
@@ -77,6 +76,19 @@ public abstract record PrefetchValue
         }
 
         return new Data(bundle, unreadable);
+    }
+
+    /// <summary>The id of a record that could not be read, for the card; the id may be what is broken.</summary>
+    private static string IdOf(Resource? record)
+    {
+        try
+        {
+            return record?.Id ?? "(no id)";
+        }
+        catch (Hl7.Fhir.Validation.CodedValidationException)
+        {
+            return "(no readable id)";
+        }
     }
 }
 

@@ -70,15 +70,19 @@ internal static partial class FhirResourceReader
         // Shape and literal faults in what the engine reads.
         if (resource is Bundle bundle)
         {
-            for (var i = 0; i < bundle.Entry.Count; i++)
+            // The bundle's own structure first (entries, links): if it cannot be read, neither can its entries.
+            if (RecordCheck.FirstFault(bundle) is { } broken)
             {
-                if (bundle.Entry[i] is null)
+                faults.Add(new EntryFault(null, Below(broken.Element), broken.Reason));
+            }
+            else
+            {
+                for (var i = 0; i < bundle.Entry.Count; i++)
                 {
-                    faults.Add(new EntryFault(null, $"entry[{i}]", "null is not a FHIR value inside an array"));
-                }
-                else if (bundle.Entry[i].Resource is { } entry)
-                {
-                    Check(entry, i, faults, tolerated);
+                    if (bundle.Entry[i].Resource is { } entry)
+                    {
+                        Check(entry, i, faults, tolerated);
+                    }
                 }
             }
         }
@@ -94,13 +98,30 @@ internal static partial class FhirResourceReader
     {
         if (RecordCheck.FirstFault(resource) is { } fault)
         {
-            faults.Add(new EntryFault(entry, fault.Element[(fault.Element.IndexOf('.', StringComparison.Ordinal) + 1)..], fault.Reason));
+            faults.Add(new EntryFault(entry, Below(fault.Element), fault.Reason));
         }
         else if (resource.HasOverflow)
         {
             tolerated.Add(resource.TypeName); // an element unknown, or in a shape the engine never reads
         }
     }
+
+    /// <summary>The resource of an entry, or null where the entry list or the entry cannot be read (a structural fault
+    /// there is being sorted: nothing else may be assumed of it).</summary>
+    private static Resource? EntryResource(Bundle bundle, int index)
+    {
+        try
+        {
+            return index < bundle.Entry.Count ? bundle.Entry[index]?.Resource : null;
+        }
+        catch (Hl7.Fhir.Validation.CodedValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"MedicationRequest.dosageInstruction[0]" → "dosageInstruction[0]": the path below the resource.</summary>
+    private static string Below(string element) => element[(element.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
     /// <summary>
     /// Faults that leave the element as if it were absent, which is how FHIR reads it anyway: an empty array
@@ -127,7 +148,7 @@ internal static partial class FhirResourceReader
         if (resource is Bundle bundle && InEntry().Match(path) is { Success: true } inEntry)
         {
             var index = int.Parse(inEntry.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture);
-            var type = index < bundle.Entry.Count ? bundle.Entry[index]?.Resource?.TypeName : null;
+            var type = EntryResource(bundle, index)?.TypeName;
             var element = inEntry.Groups[2].Value;
             if (element.Length == 0 || type is null || RecordCheck.Uses(type, element))
             {

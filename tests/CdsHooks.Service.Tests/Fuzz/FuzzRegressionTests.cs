@@ -40,6 +40,34 @@ public sealed class FuzzRegressionTests(FixtureServer server) : IClassFixture<Fi
         Assert.Equal(path, (string?)json?["issue"]?[0]?["expression"]?[0]);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Resource"}""", "context.draftOrders.resourceType")] // abstract: Firely cannot build it
+    [InlineData("""{"resourceType":"MedicationRequest","id":[],"medicationCodeableConcept":{"text":"Kadcyla"}}""",
+        "context.draftOrders.entry[0].resource.id")]
+    [InlineData("""[[]]""", "context.draftOrders.entry[0].resource.resourceType")]
+    public async Task Post_DraftFirelyCannotRead_Is400AtItsPath(string draft, string path)
+    {
+        var (status, json) = await PostAsync(Request(draft));
+
+        Assert.Equal(400, status);
+        Assert.Equal(path, (string?)json?["issue"]?[0]?["expression"]?[0]);
+    }
+
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","entry":[null]}""")]
+    [InlineData("""{"resourceType":"Bundle","entry":true}""")]
+    [InlineData("""{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"DomainResource"}}]}""")]
+    public async Task Post_PrefetchBundleFirelyCannotRead_KeyNotObtainedNever500(string observations)
+    {
+        var draft = $$$"""{"resourceType":"MedicationRequest","id":"mr-k","subject":{"reference":"Patient/pat-1"},"medicationCodeableConcept":{{{Tdm1}}}}""";
+
+        var (status, json) = await PostAsync(Request(draft, $$"""{"observations":{{observations}}}"""));
+
+        Assert.Equal(200, status);
+        var details = string.Join("\n", CdsResponseAssert.Conforms(json).Select(c => (string?)c?["detail"]));
+        Assert.Contains("(observations) could not be obtained", details, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_SubjectByIdentifierOnly_SuggestionsNameThePatient()
     {
