@@ -31,7 +31,7 @@ public static class ServiceRegistration
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
         builder.AddFhirAccess();
         // The framework's console logger with its JSON formatter (settings in Logging:Console). The line per hook call
-        // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Service.Hooks to Warning to drop it.
+        // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Engine.CdsEngine (its category) to Warning to drop it.
         builder.Logging.AddJsonConsole();
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddMetrics();
