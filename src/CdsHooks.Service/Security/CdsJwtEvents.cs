@@ -16,8 +16,8 @@ namespace CdsHooks.Service.Security;
 /// cheap header checks (algorithm, kid, issuer, jku allow-list) come first so that no junk token causes a fetch.</item>
 /// <item>After validation (<see cref="TokenValidated"/>): jti required, tenant allowed, and the replay cache by
 /// (issuer, jti). IdentityModel's TokenReplayCache keys on the whole token string, and an ECDSA signature can be
-/// re-encoded (s → n − s) into another valid string for the same jti; and it would run before the other checks.
-/// Recording here means only a fully valid token is remembered.</item>
+/// re-encoded (s → n − s) into another valid string for the same jti (JwtAuthenticationTests shows it). Recording
+/// here, last, means only a fully valid token is remembered.</item>
 /// <item>The reason of a rejection goes to our log (<see cref="AuthenticationFailed"/>); the caller gets a bare 401
 /// with <c>WWW-Authenticate: Bearer</c> (<see cref="Challenge"/>; best practices: "should not leak the details of why
 /// the JWT failed validation"). Never the token: only its issuer, kid and the path.</item>
