@@ -30,7 +30,9 @@ public static class ServiceRegistration
                 ? options.FeedbackDatabase
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
         builder.AddFhirAccess();
-        builder.Logging.UseBatchedConsole(); // a line per hook call without a write() and a thread wake-up per line
+        // The framework's console logger with its JSON formatter (settings in Logging:Console). The line per hook call
+        // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Engine.CdsEngine (its category) to Warning to drop it.
+        builder.Logging.AddJsonConsole();
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddMetrics();
 

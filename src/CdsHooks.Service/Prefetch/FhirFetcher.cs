@@ -9,7 +9,7 @@ using Polly.Timeout;
 namespace CdsHooks.Service.Prefetch;
 
 /// <summary>
-/// The typed HttpClient that reads one page from a FHIR server, through <see cref="FhirResilienceHandler"/>.
+/// The typed HttpClient that reads one page from a FHIR server, through its resilience pipeline (<see cref="FhirResilience"/>).
 /// Sends <c>Authorization: Bearer {fhirAuthorization.access_token}</c> when the client gave one
 /// (CDS Hooks 2.0 item 30); the token lives only in the outgoing header, never in a log or a result.
 /// Redirects are not followed: an allowed server must not be able to send us elsewhere.

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Prefetch;
 
 public static class PrefetchRegistration
 {
-    /// <summary>The prefetch resolver and the typed FHIR client behind its Polly pipeline. Bad
+    /// <summary>The prefetch resolver and the typed FHIR client behind its resilience pipeline (Microsoft.Extensions.Http.Resilience). Bad
     /// FhirAccess settings stop start-up, every error listed.</summary>
     public static WebApplicationBuilder AddFhirAccess(this WebApplicationBuilder builder)
     {
@@ -19,8 +20,6 @@ public static class PrefetchRegistration
 
         builder.Services.Configure<FhirAccessOptions>(section);
         builder.Services.AddSingleton(sp => new FhirServerPolicy(sp.GetRequiredService<IOptions<FhirAccessOptions>>().Value, development));
-        builder.Services.AddSingleton<FhirPipelines>();
-        builder.Services.AddTransient<FhirResilienceHandler>();
         builder.Services.AddHttpClient<IFhirFetcher, FhirFetcher>(http =>
             {
                 // A backstop only: the hook's deadline (TimeoutMs) cancels long before this.
@@ -34,8 +33,9 @@ public static class PrefetchRegistration
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
-            .AddHttpMessageHandler<FhirResilienceHandler>()
-            .RemoveAllLoggers(); // the default handler logs full URLs, and FHIR queries carry the patient id
+            .RemoveAllLoggers() // the default handler logs full URLs, and FHIR queries carry the patient id
+            .AddResilienceHandler(FhirResilience.PipelineName, FhirResilience.Configure)
+            .SelectPipelineByAuthority(); // a circuit per FHIR server
 
         builder.Services.AddSingleton(sp => new PrefetchResolver(
             sp.GetRequiredService<IFhirFetcher>, // transient: a typed client per call that reads from the server

@@ -45,6 +45,9 @@ internal sealed class TrustedClientRegistry
 
     public FrozenSet<string> Algorithms { get; }
 
+    /// <summary>The exact issuers of the trusted clients.</summary>
+    public IEnumerable<string> Issuers => _clients.Keys;
+
     public TrustedClientEntry? Find(string issuer) => _clients.GetValueOrDefault(issuer);
 
     /// <summary>"https://Host/a/" → "https://host/a/"; null if not an absolute URL. jku and configured

@@ -3,8 +3,8 @@ using System.Net;
 namespace CdsHooks.Service.Tests.Prefetch;
 
 /// <summary>
-/// Missing prefetch is read from a real FHIR server (a Kestrel stub on 127.0.0.1) through the typed
-/// client and its Polly pipeline. Whatever the server does, the hook answers within its budget
+/// Missing prefetch is read from a real FHIR server (WireMock.Net on 127.0.0.1) through the typed
+/// client and its resilience pipeline. Whatever the server does, the hook answers within its budget
 /// (FhirAccess:TimeoutMs: 1 s in these tests, 300 ms by default) with the cards the drafts allow, naming
 /// what was not checked.
 /// </summary>
@@ -23,9 +23,13 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         "{\"resourceType\":\"MedicationRequest\",\"id\":\"mr-hist-asa\",\"status\":\"completed\",\"intent\":\"order\"," +
         "\"subject\":{\"reference\":\"Patient/pat-1\"},\"medicationCodeableConcept\":{\"text\":\"aspirin 81 mg\"}}";
 
-    private StubHttpServer _fhir = null!;
+    private HttpStub _fhir = null!;
 
-    public async Task InitializeAsync() => _fhir = await StubHttpServer.StartAsync();
+    public Task InitializeAsync()
+    {
+        _fhir = HttpStub.Start();
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync() => await _fhir.DisposeAsync();
 
@@ -115,6 +119,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         Assert.Equal(attempts, _fhir.Count("MedicationStatement"));
         Assert.Contains("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
         Assert.DoesNotContain("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain("pat-1", service.Logs.All, StringComparison.Ordinal); // the resilience logs name the server only
     }
 
     [Fact]
@@ -149,19 +154,24 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     [Fact]
     public async Task Post_ConnectionReset_RetriedThenNamedAsNotChecked()
     {
-        _fhir.On("Condition", StubResponse.ResetsConnection);
+        // A fault WireMock cannot produce, so every read goes to a server that resets them all: the six reads and their
+        // retries are 12 failures, and the breaker (10 calls at least, half failing) may open before the last retries.
+        await using var resets = RawSocketServer.Resetting();
 
-        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(resets.BaseUrl, "t"));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(2, _fhir.Count("Condition"));
+        Assert.Single(answer.Combination);
+        Assert.InRange(resets.Routes.Count, 10, 12); // each read once, and retried until the circuit opened
+        Assert.Equal(6, resets.Routes.Distinct().Count());
         Assert.Contains("diagnoses (conditions) could not be obtained", answer.Details, StringComparison.Ordinal);
+        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Post_ConnectionRefused_AnswersFastWithCardNamingEverything()
     {
-        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(StubHttpServer.RefusedUrl(), "t"));
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(HttpStub.RefusedUrl(), "t"));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Single(answer.Combination);
@@ -201,7 +211,7 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
     [Fact]
     public async Task Post_NextLinkOutsideFhirServer_NotFollowedAndNamedAsNotChecked()
     {
-        await using var elsewhere = await StubHttpServer.StartAsync();
+        await using var elsewhere = HttpStub.Start();
         _fhir.On("MedicationRequest", StubResponse.Searchset(elsewhere.BaseUrl + "MedicationRequest?page=2", CompletedAspirin));
 
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));

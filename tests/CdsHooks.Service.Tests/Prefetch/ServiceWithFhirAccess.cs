@@ -43,7 +43,7 @@ public class ServiceWithFhirAccess : IAsyncLifetime, IAsyncDisposable
     /// <summary>Runs each path once (fetch, timeout and cancellation, no server) so that JIT is paid here.</summary>
     public async Task InitializeAsync()
     {
-        await using var stub = await StubHttpServer.StartAsync();
+        await using var stub = HttpStub.Start();
         await HookCalls.PostAsync(Client, HookCalls.TdmWithLetrozole(stub.BaseUrl, "warm-up"));
         stub.OnAnyRoute(StubResponse.Hangs);
         using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(1)); // when TimeoutMs is long, stop waiting

@@ -79,7 +79,7 @@ public sealed class EndpointAuthenticationTests(SecuredService service) : IClass
     [Fact]
     public async Task Post_ProductionWithOtherFhirServer_NeverCalled()
     {
-        await using var other = await StubHttpServer.StartAsync();
+        await using var other = HttpStub.Start();
 
         var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(other.BaseUrl, "t"), bearer: service.Token());
 

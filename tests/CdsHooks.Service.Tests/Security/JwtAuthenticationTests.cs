@@ -118,6 +118,32 @@ public sealed class JwtAuthenticationTests(SecuredService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task Post_ReencodedSignatureAlone_200()
+    {
+        var twin = TestTokens.WithTwinSignature(service.Token());
+
+        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(), bearer: twin);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status); // a valid signature: only the jti tells a replay of it
+    }
+
+    [Fact]
+    public async Task Post_SameJtiWithReencodedSignature_401Replay()
+    {
+        var token = service.Token();
+        var twin = TestTokens.WithTwinSignature(token);
+
+        var first = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(), bearer: token);
+        var logged = service.Logs.Lines.Count;
+        var second = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(), bearer: twin);
+
+        Assert.NotEqual(token, twin);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.Status);
+        Assert.Contains("jti was already used (replay)", string.Join("\n", service.Logs.Lines.Skip(logged)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_JkuNotAllowListed_NeverFetched()
     {
         await Post(BadTokens.Build(service, "jku not allow-listed"));

@@ -7,7 +7,7 @@ namespace CdsHooks.Service.Tests.Security;
 
 /// <summary>
 /// The service as deployed: environment Production, authentication required, three trusted clients.
-/// "ehr" publishes its JWKS at an allow-listed jku served by a local Kestrel stub; "static" was
+/// "ehr" publishes its JWKS at an allow-listed jku served by a local WireMock.Net server; "static" was
 /// registered with its JWKS in configuration; "tenant" is restricted to tenant "hospital-a". Plain http
 /// to 127.0.0.1 is allowed by configuration for the stubs only. The service's clock is pinned.
 /// </summary>
@@ -27,13 +27,13 @@ public sealed class SecuredService : IAsyncLifetime
 
     public LogCapture Logs { get; } = new();
 
-    public StubHttpServer Jwks { get; private set; } = null!;
+    public HttpStub Jwks { get; private set; } = null!;
 
     /// <summary>Serves the ehr keys too, but is not allow-listed: it must never be asked.</summary>
-    public StubHttpServer Elsewhere { get; private set; } = null!;
+    public HttpStub Elsewhere { get; private set; } = null!;
 
     /// <summary>A FHIR server configured in FhirAccess:Servers.</summary>
-    public StubHttpServer Fhir { get; private set; } = null!;
+    public HttpStub Fhir { get; private set; } = null!;
 
     public Uri JwksUrl => new(Jwks.BaseUrl, "jwks.json");
 
@@ -63,11 +63,11 @@ public sealed class SecuredService : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Jwks = await StubHttpServer.StartAsync("/.well-known");
+        Jwks = HttpStub.Start("/.well-known");
         Jwks.On("jwks.json", StubResponse.Json(EhrKeys.Jwks()));
-        Elsewhere = await StubHttpServer.StartAsync("/.well-known");
+        Elsewhere = HttpStub.Start("/.well-known");
         Elsewhere.On("jwks.json", StubResponse.Json(EhrKeys.Jwks()));
-        Fhir = await StubHttpServer.StartAsync();
+        Fhir = HttpStub.Start();
         Factory = new CdsServiceFactory(
             Settings(JwksUrl, Fhir.BaseUrl, StaticKeys.Jwks(), TenantKeys.Jwks()),
             "Production",

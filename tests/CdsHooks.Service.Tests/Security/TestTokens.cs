@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -94,6 +96,21 @@ public static class TestTokens
             AdditionalHeaderClaims = jku is null ? null : new Dictionary<string, object> { ["jku"] = jku },
             TokenType = "JWT",
         });
+    }
+
+    /// <summary>The order n of P-384: an ECDSA signature (r, s) on it has a twin (r, n - s) that verifies too.</summary>
+    private static readonly BigInteger P384Order = BigInteger.Parse(
+        "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>The same ES384 token in another text: its signature's s replaced by n - s, which verifies as well.</summary>
+    public static string WithTwinSignature(string token)
+    {
+        var parts = token.Split('.');
+        var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
+        var s = new BigInteger(signature.AsSpan(48), isUnsigned: true, isBigEndian: true);
+        var twin = (P384Order - s).ToByteArray(isUnsigned: true, isBigEndian: true);
+        byte[] bytes = [.. signature[..48], .. new byte[48 - twin.Length], .. twin];
+        return $"{parts[0]}.{parts[1]}.{Base64UrlEncoder.Encode(bytes)}";
     }
 
     /// <summary>An unsigned token ("alg": "none"): header.payload. with an empty signature.</summary>
