@@ -77,6 +77,7 @@ public static class ServiceRegistration
         }
 
         _ = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
+        CdsHooks.Engine.Fhir.FhirJson.WarmUp(); // Firely's class mappings, built once at start-up
     }
 }
 
