@@ -4,6 +4,7 @@ using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Fhir;
+using CdsHooks.Service.Analytics;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;
 using CdsHooks.Service.Security;
@@ -24,9 +25,10 @@ public static class HookEndpoints
         var metrics = services.GetRequiredService<ServiceMetrics>();
         var options = services.GetRequiredService<IOptions<ServiceOptions>>();
         var logger = services.GetRequiredService<ILogger<CdsEngine>>();
+        var shown = services.GetService<CardsShownRecorder>(); // null when Analytics:RecordCardsShown is false
         var answers = AnswerJson.For(services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         app.MapPost("/cds-services/{id}", (string id, HttpRequest http, CancellationToken cancellationToken) =>
-                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, cancellationToken))
+                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, cancellationToken, shown))
             .RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
@@ -45,7 +47,8 @@ public static class HookEndpoints
         IOptions<ServiceOptions> options,
         ILogger<CdsEngine> logger,
         AnswerJson answers,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CardsShownRecorder? shown = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
@@ -104,6 +107,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        shown?.Record(service, result.Cards); // for the override report: a queue write, the database is written in the background
         return new OkJson<CdsResponse>(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse, answers);
     }
 

@@ -29,6 +29,7 @@ public static class ServiceRegistration
             Path.IsPathRooted(options.FeedbackDatabase)
                 ? options.FeedbackDatabase
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
+        builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         builder.AddFhirAccess();
         builder.Logging.UseBatchedConsole(); // a line per hook call without a write() and a thread wake-up per line
         builder.Services.AddSingleton<ServiceMetrics>();
