@@ -120,6 +120,23 @@ public sealed class AnalyticsEndpointTests
     }
 
     [Fact]
+    public async Task Store_AfterRecordingShown_PooledConnectionFlushesAgainForFeedback()
+    {
+        using var factory = new CdsServiceFactory(new Dictionary<string, string?> { ["Analytics:RecordCardsShown"] = "false" });
+        var store = factory.Services.GetRequiredService<IFeedbackStore>();
+        await store.RecordShownAsync([Card("a", DateTimeOffset.UnixEpoch)], CancellationToken.None);
+
+        // The same connection string as the store's: the pool hands back the connection the batch used.
+        var pooled = new SqliteConnectionStringBuilder { DataSource = factory.DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        using var connection = new SqliteConnection(pooled.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+
+        Assert.Equal(2L, (long)command.ExecuteScalar()!); // FULL: feedback is flushed before its 200
+    }
+
+    [Fact]
     public async Task Settings_DemoAndAnalyticsOff_NotServed()
     {
         using var factory = new CdsServiceFactory(new Dictionary<string, string?> { ["Demo:Enabled"] = "false", ["Analytics:Enabled"] = "false" });
