@@ -26,6 +26,7 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
         await Expect(card.GetByRole(AriaRole.Button, new() { NameRegex = RecommendedLabel() })).ToHaveCountAsync(1);
         await Expect(card.Locator(".detail")).ToContainTextAsync("EMILIA"); // the markdown detail, rendered
         await Expect(card.Locator(".source a")).ToHaveAttributeAsync("href", HttpUrl());
+        await watch.AssertLabelledAsync();
         await watch.Page.SetViewportSizeAsync(1366, 1280); // tall enough for the whole card in the picture
         await watch.ScreenshotAsync("order-screen-warning-card");
         watch.AssertClean();
@@ -38,7 +39,8 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
         await using var watch = await PageWatch.OpenAsync(browser.Browser, service.BaseUrl);
         var card = await OrderTdmOneAndLetrozoleAsync(watch.Page);
 
-        await card.GetByRole(AriaRole.Button, new() { NameRegex = RecommendedLabel() }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { NameRegex = RecommendedLabel() }).FocusAsync();
+        await watch.Page.Keyboard.PressAsync("Enter"); // the keyboard alone can take a suggestion
 
         var drugs = watch.Page.Locator("#drafts li .drug");
         await Expect(drugs).ToHaveCountAsync(3);
@@ -98,7 +100,7 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
 
         await OrderAsync(page, "Kadcyla", "3.6", "mg/kg");
         await Expect(page.Locator("#status")).ToContainTextAsync("order-select:");
-        await OrderAsync(page, "letrozole", "2.5", "mg");
+        await OrderAsync(page, "letrozole", "2.5", "mg", keyboard: true);
         await Expect(page.Locator("#drafts li .drug")).ToHaveCountAsync(2);
 
         var card = page.Locator("#cards article.card", new() { Has = page.GetByRole(AriaRole.Heading, new() { NameRegex = LetrozoleSummary() }) });
@@ -106,9 +108,28 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
         return card;
     }
 
-    private static async Task OrderAsync(IPage page, string drug, string dose, string unit)
+    /// <summary>Orders a drug with the mouse, or with the keyboard only (type, Tab, Enter).</summary>
+    private static async Task OrderAsync(IPage page, string drug, string dose, string unit, bool keyboard = false)
     {
         var before = await page.Locator("#exchanges .exchange").CountAsync();
+        if (keyboard)
+        {
+            await page.GetByLabel("Drug (name or brand)").FocusAsync();
+            await page.Keyboard.TypeAsync(drug);
+            await page.Keyboard.PressAsync("Escape"); // closes the drug list's suggestions
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByLabel("Dose", new() { Exact = true })).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync(dose);
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByLabel("Unit")).ToBeFocusedAsync();
+            await page.GetByLabel("Unit").SelectOptionAsync(unit);
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add to draft orders" })).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#exchanges .exchange")).ToHaveCountAsync(before + 1);
+            return;
+        }
+
         await page.GetByLabel("Drug (name or brand)").FillAsync(drug);
         await page.GetByLabel("Dose", new() { Exact = true }).FillAsync(dose);
         await page.GetByLabel("Unit").SelectOptionAsync(unit);

@@ -81,5 +81,17 @@ public sealed class PageWatch : IAsyncDisposable
         Assert.Empty(OffHostRequests);
     }
 
+    /// <summary>Every visible form control has a label (or an aria-label) a screen reader can announce.</summary>
+    public async Task AssertLabelledAsync()
+    {
+        var unlabelled = await Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea, button')]
+              .filter(c => c.offsetParent !== null && c.type !== 'hidden')
+              .filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !(c.tagName === 'BUTTON' && c.textContent.trim()))
+              .map(c => c.outerHTML)
+            """);
+        Assert.Empty(unlabelled);
+    }
+
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }

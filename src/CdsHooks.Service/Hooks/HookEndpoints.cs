@@ -28,7 +28,7 @@ public static class HookEndpoints
         var shown = services.GetService<CardsShownRecorder>(); // null when Analytics:RecordCardsShown is false
         var answers = AnswerJson.For(services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         app.MapPost("/cds-services/{id}", (string id, HttpRequest http, CancellationToken cancellationToken) =>
-                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, cancellationToken, shown))
+                Invoke(id, http, engine, prefetch, metrics, options, logger, answers, shown, cancellationToken))
             .RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
@@ -47,8 +47,8 @@ public static class HookEndpoints
         IOptions<ServiceOptions> options,
         ILogger<CdsEngine> logger,
         AnswerJson answers,
-        CancellationToken cancellationToken,
-        CardsShownRecorder? shown = null)
+        CardsShownRecorder? shown,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
