@@ -61,6 +61,4 @@ public sealed class CardsShownRecorder
             }
         }
     }
-
-    internal void Complete() => _channel.Writer.TryComplete();
 }

@@ -31,10 +31,9 @@ public static class DemoEndpoints
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/demo" });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/demo" });
 
-        var patients = new Lazy<IReadOnlyList<DemoPatient>>(() => DemoPatients.Load(
-            Path.Combine(AppContext.BaseDirectory, "demo-patients"),
-            DateOnly.FromDateTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
-        app.MapGet("/demo/patients.json", () => TypedResults.Ok(patients.Value));
+        // Read per request (five small files): the dates follow today however long the service runs.
+        app.MapGet("/demo/patients.json", (TimeProvider time) => TypedResults.Ok(DemoPatients.Load(
+            Path.Combine(AppContext.BaseDirectory, "demo-patients"), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))));
         app.MapGet("/demo/concepts.json", (CdsEngine engine) => TypedResults.Ok(Concepts(engine)));
         return app;
     }
