@@ -52,10 +52,6 @@ public class RecordingBenchmarks
     [Benchmark]
     public void RecordAnswerCards() => _recorder.Record(_s.Service, _cards);
 
-    /// <summary>Rows per INSERT statement: 1 (the first version) and the store's choice.</summary>
-    [Params(1, FeedbackStore.RowsPerStatement)]
-    public int Rows { get; set; } = FeedbackStore.RowsPerStatement;
-
     /// <summary>One writer batch (500 cards, one transaction) into SQLite, reported per card.</summary>
     [Benchmark(OperationsPerInvoke = CardsShownWriter.BatchSize)]
     public Task WriteBatchPerCard()
@@ -65,7 +61,7 @@ public class RecordingBenchmarks
             _batch[i] = _batch[i] with { CardUuid = Guid.NewGuid().ToString() };
         }
 
-        return _store.RecordShownAsync(_batch, Rows, CancellationToken.None);
+        return _store.RecordShownAsync(_batch, CancellationToken.None);
     }
 
     [GlobalCleanup]

@@ -75,6 +75,7 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
         await card.GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
         await Expect(watch.Page.Locator("#status")).ToContainTextAsync("override recorded");
 
+        await WaitUntilRecordedAsync(watch.Page, "tdm1-with-endocrine");
         await watch.Page.GotoAsync("/analytics");
         var rule = watch.Page.Locator("section.rule[data-rule='tdm1-with-endocrine']");
         await Expect(rule.Locator(".overridden")).ToHaveTextAsync("1");
@@ -135,6 +136,25 @@ public sealed partial class OrderScreenTests(BrowserFixture browser) : IClassFix
         await page.GetByLabel("Unit").SelectOptionAsync(unit);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to draft orders" }).ClickAsync();
         await Expect(page.Locator("#exchanges .exchange")).ToHaveCountAsync(before + 1); // the order-select call answered
+    }
+
+    /// <summary>Cards shown are written in the background (Analytics:FlushMilliseconds); feedback before its 200.
+    /// Waits (bounded) for the card's record so that the report is read after it, as a person would.</summary>
+    private static async Task WaitUntilRecordedAsync(IPage page, string rule)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var report = await page.APIRequest.GetAsync("/analytics.json");
+            var json = await report.JsonAsync();
+            if (json?.GetProperty("rules").EnumerateArray().Any(r => r.GetProperty("ruleId").GetString() == rule) == true)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no card of {rule} recorded within 5 s");
     }
 
     [GeneratedRegex("^Recommended: ")]

@@ -18,5 +18,9 @@ public sealed class AnalyticsOptions
 
     /// <summary>Cards waiting to be written. When the writer falls this far behind, further cards are not
     /// recorded (counted in cds.cards.unrecorded and logged) rather than slowing the hook down.</summary>
-    public int QueueCapacity { get; set; } = 10_000;
+    public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>How long the writer lets cards gather before a write: the report lags by this much at most
+    /// (plus the write), and a busy service commits once per this many milliseconds instead of once per call.</summary>
+    public int FlushMilliseconds { get; set; } = 250;
 }

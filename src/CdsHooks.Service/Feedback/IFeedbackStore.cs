@@ -14,7 +14,7 @@ public interface IFeedbackStore
     /// idempotent. Returns how many entries were new.</summary>
     Task<int> SaveAsync(string serviceId, IReadOnlyList<FeedbackEntry> entries, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
-    /// <summary>Records cards returned by hook calls (one transaction per batch; a card uuid is stored once).</summary>
+    /// <summary>Records cards returned by hook calls (one transaction per batch; each card is given once).</summary>
     Task RecordShownAsync(IReadOnlyList<CardShown> cards, CancellationToken cancellationToken);
 
     /// <summary>Deletes cards-shown records older than <paramref name="before"/> (retention); returns how many.</summary>

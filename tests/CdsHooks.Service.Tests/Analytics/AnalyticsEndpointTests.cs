@@ -120,7 +120,7 @@ public sealed class AnalyticsEndpointTests
     }
 
     [Fact]
-    public async Task Store_AfterRecordingShown_PooledConnectionFlushesAgainForFeedback()
+    public async Task Store_AfterRecordingShown_PooledConnectionStillFlushesForFeedback()
     {
         using var factory = new CdsServiceFactory(new Dictionary<string, string?> { ["Analytics:RecordCardsShown"] = "false" });
         var store = factory.Services.GetRequiredService<IFeedbackStore>();
