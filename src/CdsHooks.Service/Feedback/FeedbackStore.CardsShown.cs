@@ -86,20 +86,29 @@ public sealed partial class FeedbackStore
             GROUP BY s.rule_id, s.knowledge_version, s.service_id, s.shown_day
             """, r => new ShownCount(r.GetString(0), r.GetString(1), r.GetString(2), Day(r.GetString(3)), r.GetInt64(4)), cancellationToken);
 
+        // The cards that have feedback, found in one pass over the range: card_uuid has no index (see the table), and
+        // the IN list (feedback is rare) is built once. Then joined to the feedback rows by the feedback's own index.
+        var withFeedback = $"""
+            WITH s AS MATERIALIZED (
+                SELECT s.card_uuid, s.rule_id, s.knowledge_version, s.service_id, s.shown_day FROM cards_shown s
+                WHERE {filter} AND s.card_uuid IN (SELECT card_uuid FROM feedback))
+            """;
+
         // A card counts once per outcome and reason however many times its feedback was sent.
         var outcomes = await ReadAsync(connection, query, $"""
+            {withFeedback}
             SELECT s.rule_id, s.knowledge_version, s.service_id, s.shown_day, f.outcome, f.override_code, MAX(f.override_display),
                    COUNT(DISTINCT f.card_uuid)
-            FROM feedback f JOIN cards_shown s ON s.card_uuid = f.card_uuid AND s.service_id = f.service_id
-            WHERE {filter}
+            FROM s JOIN feedback f ON f.card_uuid = s.card_uuid AND f.service_id = s.service_id
             GROUP BY s.rule_id, s.knowledge_version, s.service_id, s.shown_day, f.outcome, f.override_code
             """, r => new OutcomeCount(r.GetString(0), r.GetString(1), r.GetString(2), Day(r.GetString(3)), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetInt64(7)), cancellationToken);
 
         var comments = await ReadAsync(connection, query, $"""
+            {withFeedback}
             SELECT s.rule_id, s.knowledge_version, f.override_code, f.user_comment
-            FROM feedback f JOIN cards_shown s ON s.card_uuid = f.card_uuid AND s.service_id = f.service_id
-            WHERE {filter} AND f.outcome = 'overridden' AND f.user_comment IS NOT NULL
+            FROM s JOIN feedback f ON f.card_uuid = s.card_uuid AND f.service_id = s.service_id
+            WHERE f.outcome = 'overridden' AND f.user_comment IS NOT NULL
             ORDER BY f.id DESC LIMIT 500
             """, r => new ReasonComment(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)), cancellationToken);
 
@@ -107,7 +116,7 @@ public sealed partial class FeedbackStore
             SELECT COUNT(*) FROM feedback f
             WHERE substr(f.received_at, 1, 10) >= $from AND substr(f.received_at, 1, 10) <= $to
               AND ($service IS NULL OR f.service_id = $service)
-              AND NOT EXISTS (SELECT 1 FROM cards_shown s WHERE s.card_uuid = f.card_uuid)
+              AND f.card_uuid NOT IN (SELECT card_uuid FROM cards_shown WHERE card_uuid IN (SELECT card_uuid FROM feedback))
             """, r => r.GetInt64(0), cancellationToken);
         return new ReportData(shown, outcomes, comments, orphans[0]);
     }
