@@ -1,6 +1,8 @@
 global using Microsoft.Extensions.DependencyInjection.Extensions;
 global using Microsoft.AspNetCore.Http.HttpResults;
 using CdsHooks.Engine;
+using CdsHooks.Service.Analytics;
+using CdsHooks.Service.Demo;
 using CdsHooks.Service.Discovery;
 using CdsHooks.Service.Feedback;
 using CdsHooks.Service.Hooks;
@@ -10,6 +12,7 @@ using CdsHooks.Service.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCdsService();
 builder.AddCdsSecurity();
+builder.AddCdsAnalytics();
 
 var app = builder.Build();
 app.WarmUp();
@@ -26,6 +29,8 @@ if (app.Services.GetRequiredService<SecurityState>().Enabled)
 app.MapDiscovery();
 app.MapHooks();
 app.MapFeedback();
+app.MapDemo();
+app.MapAnalytics();
 app.MapGet("/health", (CdsEngine engine) => TypedResults.Ok(new HealthReport(
     "ok", engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count)));
 

@@ -43,6 +43,12 @@ public sealed class ConceptMap
     public FrozenDictionary<string, DrugClass> Classes { get; }
     public int CodeCount => _byCode.Count;
 
+    /// <summary>Every (system, code) known for <paramref name="conceptId"/>, with its verification tag.
+    /// For listings (the demo's drug search); a scan of the dictionary, never used on the hook path.</summary>
+    public IEnumerable<(string System, string Code, string Verification)> CodesOf(string conceptId) =>
+        _byCode.Where(e => e.Value.Match.Concept.Id == conceptId)
+            .Select(e => (e.Key.System, e.Key.Code, e.Value.Match.Verification));
+
     public MedicationIdentity Resolve(CodeableConcept? medication)
     {
         if (medication is null)

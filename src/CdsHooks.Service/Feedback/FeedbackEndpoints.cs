@@ -19,7 +19,7 @@ public static class FeedbackEndpoints
     public static async Task<Results<Ok<FeedbackReceipt>, JsonHttpResult<Resource>>> Receive(
         string id,
         HttpRequest http,
-        FeedbackStore store,
+        IFeedbackStore store,
         ServiceMetrics metrics,
         IOptions<ServiceOptions> options,
         TimeProvider time,

@@ -7,7 +7,7 @@ namespace CdsHooks.Service.Feedback;
 /// Feedback in a SQLite file. Writes commit before the endpoint answers 200, and are idempotent:
 /// the same card, outcome, timestamp and accepted suggestions are stored once however often sent.
 /// </summary>
-public sealed class FeedbackStore
+public sealed partial class FeedbackStore : IFeedbackStore
 {
     private readonly string _connectionString;
 
@@ -41,6 +41,7 @@ public sealed class FeedbackStore
             );
             """;
         command.ExecuteNonQuery();
+        CreateCardsShownTable(connection);
     }
 
     public string Path { get; }

@@ -3,6 +3,7 @@ using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
+using CdsHooks.Service.Analytics;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;
 using CdsHooks.Service.Security;
@@ -24,8 +25,9 @@ public static class HookEndpoints
         var metrics = services.GetRequiredService<ServiceMetrics>();
         var options = services.GetRequiredService<IOptions<ServiceOptions>>();
         var logger = services.GetRequiredService<ILogger<CdsEngine>>();
+        var shown = services.GetService<CardsShownRecorder>(); // null when Analytics:RecordCardsShown is false
         app.MapPost("/cds-services/{id}", (string id, HttpRequest http, CancellationToken cancellationToken) =>
-                Invoke(id, http, engine, prefetch, metrics, options, logger, cancellationToken))
+                Invoke(id, http, engine, prefetch, metrics, options, logger, shown, cancellationToken))
             .RequireCdsClient(app, AuthPolicies.Hooks);
         return app;
     }
@@ -43,6 +45,7 @@ public static class HookEndpoints
         ServiceMetrics metrics,
         IOptions<ServiceOptions> options,
         ILogger<CdsEngine> logger,
+        CardsShownRecorder? shown,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -114,6 +117,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        shown?.Record(service, result.Cards); // for the override report: a queue write, the database is written in the background
         return TypedResults.Json(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
     }
 

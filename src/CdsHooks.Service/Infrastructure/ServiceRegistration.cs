@@ -29,6 +29,7 @@ public static class ServiceRegistration
             Path.IsPathRooted(options.FeedbackDatabase)
                 ? options.FeedbackDatabase
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
+        builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         builder.AddFhirAccess();
         // The framework's console logger with its JSON formatter (settings in Logging:Console). The line per hook call
         // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Engine.CdsEngine (its category) to Warning to drop it.
