@@ -61,6 +61,13 @@ internal static partial class FhirResourceReader
             // Firely reads text and numbers through the JSON reader, which throws this for invalid UTF-8 or a lone surrogate.
             throw new JsonException("a string in the resource is not valid UTF-8 or UTF-16 text");
         }
+        catch (JsonException ex)
+        {
+            // Broken JSON inside a resource reaches us through Firely's converter, whose message names a .NET type
+            // ("could not be converted to Hl7.Fhir.Model.Resource"): say where instead.
+            throw new JsonException(
+                $"a FHIR resource is not valid JSON text (byte {ex.BytePositionInLine ?? 0} of line {(ex.LineNumber ?? 0) + 1})", ex);
+        }
 
         if (resource is null)
         {

@@ -103,6 +103,7 @@ internal sealed record Outcome(int Status, string Body, string? Problem)
                 var outcome = JsonNode.Parse(body);
                 return (string?)outcome?["resourceType"] != "OperationOutcome" ? $"{status} without OperationOutcome"
                     : outcome["issue"] is not JsonArray { Count: > 0 } ? $"{status} OperationOutcome without issue"
+                    : NamesADotNetType(body) ? $"{status} OperationOutcome names a .NET type, not a FHIR element"
                     : null;
             }
             catch (JsonException)
@@ -130,4 +131,9 @@ internal sealed record Outcome(int Status, string Body, string? Problem)
             return "200 not conforming: " + ex.Message.Split('\n')[0];
         }
     }
+
+    /// <summary>Messages name FHIR elements or JSON paths, never the service's or a library's types.</summary>
+    private static bool NamesADotNetType(string body) =>
+        body.Contains("System.", StringComparison.Ordinal) || body.Contains("Hl7.Fhir.", StringComparison.Ordinal) ||
+        body.Contains("CdsHooks.", StringComparison.Ordinal) || body.Contains("`1", StringComparison.Ordinal);
 }

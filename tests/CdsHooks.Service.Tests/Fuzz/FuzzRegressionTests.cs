@@ -112,6 +112,39 @@ public sealed class FuzzRegressionTests(FixtureServer server) : IClassFixture<Fi
         Assert.Equal("OperationOutcome", (string?)json?["resourceType"]);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF })] // invalid UTF-8 inside a prefetched resource
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'c', (byte)'0', (byte)'0' })] // a lone escaped low surrogate
+    public async Task Post_InvalidTextInsideAResource_Is400NamingNoDotNetType(byte[] inside)
+    {
+        byte[] body =
+        [
+            .. """{"hook":"order-sign","hookInstance":"x","context":{"patientId":"pat-1","draftOrders":{"resourceType":"Bundle","entry":[]}},"prefetch":{"patient":{"resourceType":"Patient","id":"a"""u8,
+            .. inside, .. "b\"}}}"u8,
+        ];
+
+        var (status, json) = await PostAsync(body);
+
+        Assert.Equal(400, status);
+        var diagnostics = (string?)json?["issue"]?[0]?["diagnostics"] ?? string.Empty;
+        Assert.DoesNotContain("Hl7.Fhir", diagnostics, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_InvalidTextInAResourceType_Is400NamingNoDotNetType()
+    {
+        // Found by the fuzzer: Firely's converter reported this as "could not be converted to Hl7.Fhir.Model.Resource".
+        var body = """{"hook":"order-sign","hookInstance":"x","context":{"patientId":"pat-1","draftOrders":{"resourceType":"Bundle","entry":[]}},"prefetch":{"observations":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"a\udc00b"}}]}}}""";
+
+        var (status, json) = await PostAsync(body);
+
+        Assert.Equal(400, status);
+        var diagnostics = (string?)json?["issue"]?[0]?["diagnostics"] ?? string.Empty;
+        Assert.DoesNotContain("Hl7.Fhir", diagnostics, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", diagnostics, StringComparison.Ordinal);
+    }
+
     private Task<(int, JsonNode?)> PostAsync(string body) => PostAsync(Encoding.UTF8.GetBytes(body));
 
     private async Task<(int, JsonNode?)> PostAsync(byte[] body)

@@ -25,6 +25,7 @@ internal static class Shrinker
         {
             tree = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 100_000 });
             _ = tree is null ? null : Slot.All(tree); // duplicate keys only throw when the object is read
+            _ = tree?.ToJsonString(); // a lone escaped surrogate ("\udc00") parses but cannot be written back: cut bytes instead
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
