@@ -109,7 +109,33 @@ internal static partial class FhirResourceReader
         }
         else if (resource.HasOverflow)
         {
-            tolerated.Add(resource.TypeName); // an element unknown, or in a shape the engine never reads
+            // Firely kept something aside that no rule reads: name it for the log and the metric (rare: only then is
+            // the resource walked).
+            var before = tolerated.Count;
+            foreach (var name in KeptAside(resource))
+            {
+                tolerated.Add($"{resource.TypeName}.{name}");
+            }
+
+            if (tolerated.Count == before)
+            {
+                tolerated.Add(resource.TypeName);
+            }
+        }
+    }
+
+    /// <summary>Top-level elements Firely kept aside: unknown to the R4 model, or sent as a single value where R4 wants
+    /// an array (or the other way round), like the Sandbox's <c>category</c> and <c>reasonCode</c>.</summary>
+    private static IEnumerable<string> KeptAside(Resource resource)
+    {
+        var mapping = ModelInfo.ModelInspector.FindClassMapping(resource.GetType());
+        foreach (var (name, value) in resource.EnumerateElements())
+        {
+            var element = mapping?.FindMappedElementByName(name);
+            if (element is null || element.IsCollection != value is System.Collections.IList)
+            {
+                yield return name;
+            }
         }
     }
 
