@@ -19,10 +19,6 @@ public class PreDoseSafetyCheckTests
         Assert.Null(Indicator(Normal()));
 
     [Fact]
-    public void Evaluate_Platelets50000_DoesNotFire() =>
-        Assert.Null(Indicator(NormalWith(Platelets, Obs(Platelets, 50, "10*3/uL"))));
-
-    [Fact]
     public void Evaluate_Platelets49000_FiresWarningWithValueDateAndThreshold()
     {
         var card = CardOf(Sign(Tdm1(3.6m), NormalWith(Platelets, Obs(Platelets, 49000, "/mm3"))), Rule);

@@ -67,6 +67,60 @@ internal sealed partial class PreDoseSafetyCheck
                 Problems.Add(new Problem(Indicator.Warning, $"platelets {value} (< {Number(hold)}): hold this dose",
                     $"**Platelets {value}** on {Day(m.Date)}: below {Number(hold)}/mm³ (Grade 3), **hold**, then the same dose."));
             }
+            else if (m.Value < Param(rule, P.PlateletsInitiationCaution))
+            {
+                InitiationCaution(m, value);
+            }
+        }
+
+        /// <summary>T-DM1 was not studied in patients with platelets below 100,000/mm³ at initiation
+        /// (clinical-facts.md §3.6, V1: "useful as 'caution' rules, not hard stops"). A caution, never a hold
+        /// (the label holds only below 50,000), and only before a first dose: once T-DM1 has been given
+        /// (a current or past order, statement or administration), the label's thresholds alone apply.
+        /// Medication history not obtained: a first dose cannot be ruled out, so the caution is given and
+        /// says so (unknown is never "given before").</summary>
+        private void InitiationCaution(Measurement m, string value)
+        {
+            var caution = Number(Param(rule, P.PlateletsInitiationCaution));
+            if (GivenBefore())
+            {
+                return;
+            }
+
+            var historyKnown = context.Input.Data.MedicationHistoryAvailable;
+            if (!historyKnown)
+            {
+                Note(Missing, "earlier T-DM1 doses: medication history could not be obtained");
+            }
+
+            var first = historyKnown ? "first T-DM1 dose" : "if this is the first T-DM1 dose";
+            Problems.Add(new Problem(Indicator.Warning,
+                $"platelets {value} (< {caution}) before a first dose: not studied, caution",
+                $"**Platelets {value}** on {Day(m.Date)}, {first}: T-DM1 was not studied in patients with platelets below " +
+                $"{caution}/mm³ at initiation. A caution, not a reason to hold: the label holds a dose only below " +
+                $"{Number(Param(rule, P.PlateletsHold))}/mm³. Weigh the risk of thrombocytopenia and check platelets before each dose."));
+        }
+
+        /// <summary>Whether the drug of the rule's roles (T-DM1) is in the current or past therapy.</summary>
+        private bool GivenBefore()
+        {
+            foreach (var item in context.Regimen.Items)
+            {
+                if (item.Origin == Origin.Draft)
+                {
+                    continue;
+                }
+
+                foreach (var role in rule.Drugs)
+                {
+                    if (role.Concepts.Overlaps(item.ConceptIds) || role.Classes.Overlaps(item.ClassIds))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         public void Lvef()

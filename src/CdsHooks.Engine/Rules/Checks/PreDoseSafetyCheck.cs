@@ -30,7 +30,7 @@ internal sealed partial class PreDoseSafetyCheck : IRuleCheck
 
     public IReadOnlyList<string> Parameters { get; } =
     [
-        P.PlateletsHold, P.PlateletsReduce, P.PlateletsResume,
+        P.PlateletsHold, P.PlateletsReduce, P.PlateletsResume, P.PlateletsInitiationCaution,
         P.TransaminasesHold, P.TransaminasesStop, P.HyTransaminases, P.HyBilirubin,
         P.BilirubinHold, P.BilirubinReduce, P.BilirubinStop,
         P.LvefHold, P.LvefBandTop, P.LvefFall,
@@ -89,6 +89,7 @@ internal sealed partial class PreDoseSafetyCheck : IRuleCheck
         public const string PlateletsHold = "plateletsHoldBelow";
         public const string PlateletsReduce = "plateletsReduceBelow";
         public const string PlateletsResume = "plateletsResumeAtLeast";
+        public const string PlateletsInitiationCaution = "plateletsInitiationCautionBelow";
         public const string TransaminasesHold = "transaminasesHoldAboveUln";
         public const string TransaminasesStop = "transaminasesDiscontinueAboveUln";
         public const string HyTransaminases = "hyTransaminasesAboveUln";
