@@ -106,3 +106,54 @@ public class ConceptMapLanguageTests
         Assert.NotNull(identity.Problem);
     }
 }
+
+/// <summary>Issue 14: an NDC-only coding identifies the drug by its labeler-product part, whatever the package.</summary>
+public class ConceptMapNdcTests
+{
+    private const string Ndc = "http://hl7.org/fhir/sid/ndc";
+
+    private static ConceptMap Map => TestData.KnowledgeBase.Concepts;
+
+    [Theory]
+    [InlineData(Ndc, "50242-088-01", "ado-trastuzumab-emtansine")]    // 5-3-2, Kadcyla
+    [InlineData(Ndc, "50242008801", "ado-trastuzumab-emtansine")]     // 11 digits, 5-4-2
+    [InlineData("urn:oid:2.16.840.1.113883.6.69", "50242-088-02", "ado-trastuzumab-emtansine")]
+    [InlineData(Ndc, "65597-406-01", "fam-trastuzumab-deruxtecan")]   // Enhertu
+    [InlineData(Ndc, "0078-0249-15", "letrozole")]                   // 4-4-2, Femara
+    [InlineData(Ndc, "00078024915", "letrozole")]
+    [InlineData(Ndc, "72162-2209-1", "tamoxifen")]                   // 5-4-1
+    [InlineData(Ndc, "63459-303-47", "trastuzumab")]                 // Herzuma
+    public void Resolve_NdcOnly_MapsToConceptByProduct(string system, string code, string expected)
+    {
+        var identity = Map.Resolve(new CodeableConcept { Coding = [new Coding { System = system, Code = code }] });
+
+        var match = Assert.Single(identity.Matches);
+        Assert.Equal(expected, match.Concept.Id);
+        Assert.Equal(MatchKind.Ndc, match.Kind);
+    }
+
+    [Theory]
+    [InlineData(Ndc, "5024208801")]       // 10 digits without hyphens: the labeler length is not known
+    [InlineData(Ndc, "50242-089-01")]     // another product of the same labeler
+    [InlineData(Ndc, "50242-08a-01")]
+    [InlineData("http://www.nlm.nih.gov/research/umls/rxnorm", "50242-088-01")] // an NDC under another system
+    public void Resolve_NdcNotAKnownProduct_IsNotRecognised(string system, string code)
+    {
+        var identity = Map.Resolve(new CodeableConcept { Coding = [new Coding { System = system, Code = code }] });
+
+        Assert.False(identity.IsRecognised);
+    }
+
+    [Fact]
+    public void Resolve_TrastuzumabNdcWithKadcylaText_IsAConflictNotAGuess()
+    {
+        var identity = Map.Resolve(new CodeableConcept
+        {
+            Coding = [new Coding { System = Ndc, Code = "63459-303-47" }],
+            Text = "Kadcyla 160 mg",
+        });
+
+        Assert.False(identity.IsRecognised);
+        Assert.NotNull(identity.Problem);
+    }
+}
