@@ -60,18 +60,19 @@ public sealed class CdsEngine
         var fired = ImmutableArray.CreateBuilder<string>();
         ImmutableArray<RuleFailure>.Builder? failures = null; // made only when a rule throws
 
-        if (FocusUnidentified(regimen.Unidentified) is { } unidentified)
-        {
-            cards.Add(_renderer.RenderUnidentified(unidentified)); // one card for all: never the same message twice
-            fired.Add("drug-identity");
-        }
-
+        List<RuleDefinition>? heldBack = null; // rules whose absence an unidentified draft leaves unknown
         foreach (var rule in Knowledge.Rules)
         {
             try
             {
                 if (RuleEvaluator.Evaluate(rule, context, _checks) is { } finding)
                 {
+                    if (finding.AbsenceUnknown)
+                    {
+                        (heldBack ??= []).Add(rule);
+                        continue;
+                    }
+
                     cards.Add(_renderer.Render(finding, input));
                     fired.Add(rule.Id);
                 }
@@ -85,24 +86,48 @@ public sealed class CdsEngine
             }
         }
 
+        if (IdentityCardOrders(regimen, heldBack) is { } unidentified)
+        {
+            // One card for all: never the same message twice. First, as it was before the rules' cards.
+            cards.Insert(0, _renderer.RenderUnidentified(unidentified, heldBack ?? []));
+            fired.Insert(0, "drug-identity");
+        }
+
         MostUrgentFirst(cards);
         return new EvaluationResult(cards, fired.ToImmutable(), failures?.ToImmutable() ?? [], Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>The unidentified orders among the ones being decided on, or null when there is none
-    /// (the usual case: no list is made).</summary>
-    private static List<UnidentifiedOrder>? FocusUnidentified(ImmutableArray<UnidentifiedOrder> orders)
+    /// <summary>The unidentified drafts the drug-identity card names, or null when it has nothing to say (the
+    /// usual case: no list is made). Every unidentified draft when one is being decided on (order-sign: all), when
+    /// one left a rule's absence unknown, or when an order being decided on is a drug some rule judges: the
+    /// unidentified draft could be its partner or its contraindication, so what the service can say about the
+    /// selected order depends on it (issue 14: an unselected T-DM1 draft beside a selected tamoxifen).</summary>
+    private List<UnidentifiedOrder>? IdentityCardOrders(Regimen regimen, List<RuleDefinition>? heldBack)
     {
-        List<UnidentifiedOrder>? focus = null;
-        foreach (var order in orders)
+        if (regimen.Unidentified.IsEmpty)
         {
-            if (order.IsFocus)
+            return null;
+        }
+
+        var show = heldBack is not null;
+        foreach (var order in regimen.Unidentified)
+        {
+            show |= order.IsFocus;
+        }
+
+        if (!show)
+        {
+            foreach (var item in regimen.Items)
             {
-                (focus ??= []).Add(order);
+                if (item.IsFocus && Knowledge.Rules.Any(r => r.Drugs.Any(item.Is) || r.Absent.Any(item.Is)))
+                {
+                    show = true;
+                    break;
+                }
             }
         }
 
-        return focus;
+        return show ? [.. regimen.Unidentified] : null;
     }
 
     /// <summary>Most urgent first, as EHRs display cards in order; cards of the same urgency keep the

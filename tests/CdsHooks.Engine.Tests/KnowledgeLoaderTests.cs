@@ -92,6 +92,21 @@ public class KnowledgeLoaderTests
         Assert.Contains(ex.Errors, e => e.Contains("code 1371041 is also listed", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("50242-088-01-9", "is not an NDC labeler-product code")]   // not an NDC
+    [InlineData("63459-303", "code 63459-303 is also listed for 'trastuzumab'")]   // Herzuma's product under T-DM1
+    public void Load_BadNdc_Refuses(string code, string expected)
+    {
+        using var folder = CopyOfKnowledge();
+        var path = Path.Combine(folder.Path, "concepts.yaml");
+        var text = File.ReadAllText(path).Replace("- { code: \"50242-088\"", $"- {{ code: \"{code}\", ev: V }}\n      - {{ code: \"50242-088\"", StringComparison.Ordinal);
+        File.WriteAllText(path, text);
+
+        var ex = Assert.Throws<KnowledgeException>(() => KnowledgeLoader.Load(folder.Path, BuiltInChecks.Names));
+
+        Assert.Contains(ex.Errors, e => e.Contains(expected, StringComparison.Ordinal) && e.Contains("ndc[0]", StringComparison.Ordinal));
+    }
+
     private static TempFolder CopyOfKnowledge()
     {
         var folder = new TempFolder();

@@ -109,14 +109,21 @@ internal sealed partial class CardRenderer
         };
     }
 
-    /// <summary>A draft whose drug name conflicts between look-alikes (FDA DSC 2013, clinical-facts.md §3.0).</summary>
-    public Card RenderUnidentified(IReadOnlyList<UnidentifiedOrder> orders)
+    /// <summary>A draft whose drug name conflicts between look-alikes (FDA DSC 2013, clinical-facts.md §3.0).
+    /// <paramref name="heldBack"/>: rules that fire only when a drug is absent, which the unidentified drafts
+    /// leave unknown (issue 14): the card names them as not checked instead of their suggestions being offered.</summary>
+    public Card RenderUnidentified(IReadOnlyList<UnidentifiedOrder> orders, IReadOnlyList<RuleDefinition> heldBack)
     {
+        var notChecked = heldBack.Count == 0
+            ? string.Empty
+            : "**Not checked** while this drug is unknown (each depends on a drug being absent, and the order above " +
+              "could be that drug):\n" + string.Concat(heldBack.Select(r => $"- {r.Title} (`{r.Id}`)\n")) + "\n";
         return new Card
         {
             Uuid = CardUuid.New(),
             Summary = "Drug on this order could not be identified safely: confirm brand and full generic name",
             Detail = string.Concat(orders.Select(o => $"- The order {o.Reference ?? "in this session"} was not checked: {o.Problem}.\n")) + "\n" +
+                     notChecked +
                      "Kadcyla (ado-trastuzumab emtansine), Enhertu (fam-trastuzumab deruxtecan) and Herceptin " +
                      "(trastuzumab) have different doses and must never be substituted for one another. " +
                      "Use both the brand and the full nonproprietary name on the order.",

@@ -20,6 +20,7 @@ public sealed record MedicationIdentity(ImmutableArray<ConceptMatch> Matches, st
 public sealed class ConceptMap
 {
     private static readonly string AtcSystem = CodeSystems.Normalize(CodeSystems.Atc);
+    private static readonly string NdcSystem = CodeSystems.Normalize(CodeSystems.Ndc);
 
     private readonly FrozenDictionary<(string System, string Code), CodeHit> _byCode;
     private readonly TextMatcher _text;
@@ -111,8 +112,10 @@ public sealed class ConceptMap
         for (var i = 0; i < codings.Count; i++) // by index: no boxed enumerator per medication
         {
             var coding = codings[i];
-            if (coding.Code is null ||
-                !_byCode.TryGetValue((CodeSystems.Normalize(coding.System), coding.Code), out var hit) ||
+            var system = CodeSystems.Normalize(coding.System);
+            var code = system == NdcSystem ? CodeSystems.NdcProduct(coding.Code) : coding.Code; // NDC: by product, any package
+            if (code is null ||
+                !_byCode.TryGetValue((system, code), out var hit) ||
                 Names(matches, hit.Match.Concept))
             {
                 continue;
@@ -149,8 +152,9 @@ public sealed class ConceptMap
     {
         public static CodeHit Of(string system, string code, DrugConcept concept, string verification)
         {
-            var kind = system == AtcSystem ? MatchKind.Atc : MatchKind.RxNorm;
-            var match = new ConceptMatch(concept, kind, $"{kind} {code}", verification);
+            var kind = system == AtcSystem ? MatchKind.Atc : system == NdcSystem ? MatchKind.Ndc : MatchKind.RxNorm;
+            var label = kind == MatchKind.Ndc ? "NDC" : kind.ToString();
+            var match = new ConceptMatch(concept, kind, $"{label} {code}", verification);
             return new CodeHit(match, new MedicationIdentity([match], null));
         }
     }

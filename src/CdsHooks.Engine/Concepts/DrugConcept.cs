@@ -19,6 +19,7 @@ public enum MatchKind
 {
     RxNorm,
     Atc,
+    Ndc,
     Text,
 }
 

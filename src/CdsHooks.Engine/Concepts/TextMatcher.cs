@@ -8,7 +8,8 @@ namespace CdsHooks.Engine.Concepts;
 /// Recognises drug names in free text (an order's text, a coding's display) as whole-word token
 /// sequences, longest match first, so that "ado-trastuzumab emtansine" is consumed whole and never
 /// also read as "trastuzumab" (FDA Drug Safety Communication 2013, clinical-facts.md §3.0).
-/// Case, hyphens and punctuation are ignored: "Trastuzumab-DKST", "trastuzumab dkst" are the same.
+/// Case, hyphens, punctuation and accents are ignored: "Trastuzumab-DKST", "trastuzumab dkst" are the
+/// same, and so are "létrozole" and "letrozole" (European INN spellings carry accents; issue 14).
 /// </summary>
 internal sealed class TextMatcher
 {
@@ -30,6 +31,11 @@ internal sealed class TextMatcher
 
     public static string[] Tokenize(string text)
     {
+        if (!System.Text.Ascii.IsValid(text))
+        {
+            text = WithoutAccents(text);
+        }
+
         Span<char> buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
         for (var i = 0; i < text.Length; i++)
         {
@@ -39,6 +45,30 @@ internal sealed class TextMatcher
 
         return new string(buffer).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    /// <summary>"déruxtécan" → "deruxtecan", "tamoxifène" → "tamoxifene": the accented Latin letters of the
+    /// European INN spellings folded to their base letter. A table, not Unicode normalisation: the service
+    /// may run with invariant globalization, where string.Normalize does not decompose.</summary>
+    private static string WithoutAccents(string text) => string.Create(text.Length, text, static (buffer, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            buffer[i] = Fold(source[i]);
+        }
+    });
+
+    private static char Fold(char c) => char.ToLowerInvariant(c) switch
+    {
+        'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' => 'a',
+        'ç' => 'c',
+        'è' or 'é' or 'ê' or 'ë' => 'e',
+        'ì' or 'í' or 'î' or 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' or 'ó' or 'ô' or 'õ' or 'ö' => 'o',
+        'ù' or 'ú' or 'û' or 'ü' => 'u',
+        'ý' or 'ÿ' => 'y',
+        var lower => lower,
+    };
 
     /// <summary>Results by exact text. A year of history repeats the same few drug names, and the text
     /// is read even when a code matched (to catch code/text conflicts). Bounded in count and text length,
@@ -129,7 +159,7 @@ internal sealed class TextMatcher
 
             for (var i = 0; i < tokens.Length; i++)
             {
-                if (!consumed[i] && guard.Tokens.Contains(tokens[i]))
+                if (!consumed[i] && (guard.Tokens.Contains(tokens[i]) || SharesStem(tokens[i], guard.Tokens)))
                 {
                     ambiguity = $"\"{text}\" reads as {guarded.Display} but also contains \"{tokens[i]}\", " +
                                 "a word of a look-alike drug; the drug was not identified";
@@ -139,6 +169,29 @@ internal sealed class TextMatcher
         }
 
         return [.. found];
+    }
+
+    /// <summary>The length of the stem shared with a guard word that makes a leftover word look-alike:
+    /// "emtansin" (German), "emtansina" (Spanish) or a misspelt "deruxtekan" left beside "trastuzumab" are
+    /// read as the guard's word, so an unknown spelling of a conjugate is never taken for plain trastuzumab.</summary>
+    internal const int StemLength = 6;
+
+    private static bool SharesStem(string token, FrozenSet<string> guardTokens)
+    {
+        if (token.Length < StemLength)
+        {
+            return false;
+        }
+
+        foreach (var word in guardTokens.Items)
+        {
+            if (word.Length >= StemLength && string.CompareOrdinal(token, 0, word, 0, StemLength) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool StartsWithAt(string[] tokens, int start, string[] name)

@@ -51,6 +51,7 @@ internal sealed class ConceptYaml
     public List<string>? Brands { get; set; }
     public List<CodeYaml>? Rxnorm { get; set; }
     public List<CodeYaml>? Atc { get; set; }
+    public List<CodeYaml>? Ndc { get; set; }
     public List<string>? CountsAs { get; set; }
     public string? Source { get; set; }
 }

@@ -88,6 +88,7 @@ public static partial class KnowledgeLoader
 
             AddCodes(c.Rxnorm, CodeSystems.RxNorm, "rxnorm");
             AddCodes(c.Atc, CodeSystems.Atc, "atc");
+            AddCodes(c.Ndc, CodeSystems.Ndc, "ndc");
 
             foreach (var name in new[] { c.Id }.Concat(c.Names ?? []).Concat(c.Brands ?? []))
             {
@@ -123,7 +124,15 @@ public static partial class KnowledgeLoader
                         errors.Add($"{where}: ev must be one of V, V2, V1, U (clinical-facts.md legend)");
                     }
 
-                    var key = (CodeSystems.Normalize(system), code.Code);
+                    // NDC: the labeler-product part identifies the drug; it is stored as 5-4 digits (CodeSystems.NdcProduct).
+                    var codeKey = system == CodeSystems.Ndc ? CodeSystems.NdcProduct(code.Code) : code.Code;
+                    if (codeKey is null)
+                    {
+                        errors.Add($"{where}: '{code.Code}' is not an NDC labeler-product code (e.g. 50242-088)");
+                        continue;
+                    }
+
+                    var key = (CodeSystems.Normalize(system), codeKey);
                     if (byCode.TryGetValue(key, out var existing) && existing.Item1 != concept)
                     {
                         errors.Add($"{where}: code {code.Code} is also listed for '{existing.Item1.Id}'");

@@ -6,7 +6,7 @@ namespace CdsHooks.Engine.Rules;
 
 /// <summary>
 /// Evaluates one rule against the shared context. A rule fires when every drug role is filled,
-/// no absent role is, at least one filled focus role holds an order the clinician is acting on
+/// no absent role is (and no unidentified draft could fill one: then the finding says the absence is unknown), at least one filled focus role holds an order the clinician is acting on
 /// (order-select: a selection; order-sign: any draft), the patient conditions hold, and its check
 /// (if any) says so.
 /// </summary>
@@ -30,6 +30,7 @@ internal static class RuleEvaluator
             focus |= role.Focus && items.Any(i => i.IsFocus);
         }
 
+        var absenceUnknown = false;
         foreach (var role in rule.Absent)
         {
             foreach (var item in ctx.Regimen.Items)
@@ -39,6 +40,10 @@ internal static class RuleEvaluator
                     return null;
                 }
             }
+
+            // A draft whose drug could not be identified may be the very drug that must be absent:
+            // unknown is never read as absent (issue 14), whatever the role names.
+            absenceUnknown |= !ctx.Regimen.Unidentified.IsEmpty && role.In.Contains(Origin.Draft);
         }
 
         if (!focus)
@@ -96,7 +101,7 @@ internal static class RuleEvaluator
             distinctUsed.AddDistinct(item);
         }
 
-        return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. distinctUsed], [.. notChecked], outcome);
+        return new Finding(rule, bindings, outcome?.Indicator ?? rule.Indicator, [.. distinctUsed], [.. notChecked], outcome, absenceUnknown);
     }
 
     /// <summary>The regimen items that fill a role, in regimen order. One test per item (a year of history is

@@ -177,11 +177,17 @@ public class DrugIdentityTests
         Assert.Contains("MedicationRequest/x2", card.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 14: the unselected draft could be the selected letrozole's partner (T-DXd, or T-DM1 with
+    /// which letrozole is unstudied), so it changes what can be said about letrozole: the card names it.
+    /// The twin with an unrelated selection is in UnknownIsNotAbsentTests.</summary>
     [Fact]
-    public void Evaluate_AmbiguousDraftNotSelected_NoCard()
+    public void Evaluate_AmbiguousDraftNotSelectedBesideSelectedLetrozole_CardNamesIt()
     {
         var input = Input(HookKind.OrderSelect, [Draft("x1", Text("fam-trastuzumab")), Draft("l", RxNorm("72965"))], ["MedicationRequest/l"]);
 
-        Assert.Empty(NewEngine().Evaluate(input).Cards);
+        var card = Assert.Single(NewEngine().Evaluate(input).Cards);
+
+        Assert.Equal("drug-identity", card.Extension?.RuleId);
+        Assert.Contains("MedicationRequest/x1", card.Detail, StringComparison.Ordinal);
     }
 }
