@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CdsHooks.Engine;
+using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Prefetch;
+using Microsoft.Extensions.Options;
+
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>
+/// Start-up warm-up of the path a hook call takes when it reads from the FHIR server: one order-sign and one
+/// order-select call go through <see cref="HookEndpoints.Invoke"/> (request reader, prefetch resolver, the typed
+/// FHIR client with its resilience pipeline, Firely's reader, the engine, the card writer), and every prefetch key
+/// is read over a real socket from <see cref="LoopbackFhirServer"/>, which serves canned Bundles on 127.0.0.1 only.
+/// Nothing leaves the machine, no token of a client is used, and the calls are not recorded for the override report
+/// (no <see cref="Analytics.CardsShownRecorder"/>). They are logged (hookInstance <c>warm-up-…</c>) and counted in the
+/// hook metrics like any call. The FHIR-server policy of the warm-up allows only its own loopback server.
+/// </summary>
+public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPathWarmUp> logger)
+{
+    /// <summary>Runs the warm-up; answers how many cards the warm-up calls returned (they always return some).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var fhir = LoopbackFhirServer.Start();
+        var real = services.GetRequiredService<IOptions<FhirAccessOptions>>().Value;
+        var access = new FhirAccessOptions
+        {
+            Servers = [fhir.BaseUrl.ToString()],
+            OpenServers = ["*"],
+            AllowLoopbackHttp = true,
+            TimeoutMs = 10_000, // a cold process on a busy machine must not turn the warm-up's reads into a 412
+            MaxPages = real.MaxPages,
+            MaxResponseBytes = real.MaxResponseBytes,
+        };
+        var resolver = new PrefetchResolver(
+            services.GetRequiredService<IFhirFetcher>, // the real typed client and resilience pipeline
+            new FhirServerPolicy(access, development: false),
+            Options.Create(access),
+            services.GetRequiredService<ILogger<PrefetchResolver>>());
+        var engine = services.GetRequiredService<CdsEngine>();
+        var metrics = services.GetRequiredService<ServiceMetrics>();
+        var options = services.GetRequiredService<IOptions<ServiceOptions>>();
+        var hookLogger = services.GetRequiredService<ILogger<CdsEngine>>();
+
+        var cards = 0;
+        foreach (var (serviceId, request) in WarmUpRequests.For(fhir.BaseUrl))
+        {
+            var http = new DefaultHttpContext { RequestServices = services };
+            var body = Encoding.UTF8.GetBytes(request);
+            http.Request.Method = HttpMethods.Post;
+            http.Request.ContentType = "application/json";
+            http.Request.ContentLength = body.Length;
+            http.Request.Body = new MemoryStream(body);
+            var response = new MemoryStream();
+            http.Response.Body = response;
+
+            var result = await HookEndpoints.Invoke(serviceId, http.Request, engine, resolver, metrics, options, hookLogger, shown: null, cancellationToken)
+                .ConfigureAwait(false);
+            await ((IResult)result.Result).ExecuteAsync(http).ConfigureAwait(false); // the answer's JSON writer too
+            if (http.Response.StatusCode != StatusCodes.Status200OK)
+            {
+                WarmUpLog.Unexpected(logger, serviceId, http.Response.StatusCode);
+                continue;
+            }
+
+            cards += CountCards(response.ToArray());
+        }
+
+        return cards;
+    }
+
+    private static int CountCards(byte[] json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("cards", out var list) ? list.GetArrayLength() : 0;
+    }
+}
+
+/// <summary>Runs <see cref="FetchPathWarmUp"/> once the host has started, then marks the instance ready. A failed
+/// warm-up is logged and the instance is marked ready anyway: it is then only as cold as it was without one.</summary>
+internal sealed class WarmUpHostedService(FetchPathWarmUp warmUp, Readiness readiness, ILogger<FetchPathWarmUp> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // start-up goes on; /health/ready answers 503 meanwhile
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var cards = await warmUp.RunAsync(stoppingToken).ConfigureAwait(false);
+            WarmUpLog.Done(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cards);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            WarmUpLog.Failed(logger, ex);
+        }
+
+        readiness.MarkReady(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+
+internal static partial class WarmUpLog
+{
+    [LoggerMessage(5001, LogLevel.Information, "Warm-up done in {ElapsedMs:F0} ms ({Cards} card(s) from the loopback FHIR answers); ready")]
+    public static partial void Done(ILogger logger, double elapsedMs, int cards);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Warm-up failed; the instance is marked ready and its first calls may be slow")]
+    public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Warm-up call to {ServiceId} answered HTTP {Status} instead of 200")]
+    public static partial void Unexpected(ILogger logger, string serviceId, int status);
+}
+
+/// <summary>
+/// A FHIR server for the warm-up only: listens on 127.0.0.1 on a free port, answers each GET with a canned resource
+/// chosen by the resource type of the path (<see cref="WarmUpRequests.Answer"/>), one request per connection, and
+/// stops when disposed.
+/// </summary>
+internal sealed class LoopbackFhirServer : IDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+
+    private LoopbackFhirServer(TcpListener listener)
+    {
+        _listener = listener;
+        BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/fhir/");
+        _ = AcceptAsync();
+    }
+
+    public Uri BaseUrl { get; }
+
+    public static LoopbackFhirServer Start()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new LoopbackFhirServer(listener);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+                _ = AnswerAsync(client);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // stopped
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var buffer = new byte[16 * 1024];
+                var length = 0;
+                while (length < buffer.Length)
+                {
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), _stop.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    length += read;
+                    if (buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8) >= 0)
+                    {
+                        break;
+                    }
+                }
+
+                var head = Encoding.ASCII.GetString(buffer, 0, length);
+                var target = head.Split(' ', 3) is [_, var path, ..] ? path : "/";
+                var body = Encoding.UTF8.GetBytes(WarmUpRequests.Answer(target));
+                var header = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(header, _stop.Token).ConfigureAwait(false);
+                await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // the warm-up's client went away or the server stopped
+            }
+        }
+    }
+}
