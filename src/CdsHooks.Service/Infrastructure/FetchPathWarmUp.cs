@@ -10,20 +10,27 @@ using Microsoft.Extensions.Options;
 namespace CdsHooks.Service.Infrastructure;
 
 /// <summary>
-/// Start-up warm-up of the path a hook call takes when it reads from the FHIR server: one order-sign and one
-/// order-select call go through <see cref="HookEndpoints.Invoke"/> (request reader, prefetch resolver, the typed
-/// FHIR client with its resilience pipeline, Firely's reader, the engine, the card writer), and every prefetch key
-/// is read over a real socket from <see cref="LoopbackFhirServer"/>, which serves canned Bundles on 127.0.0.1 only.
+/// Start-up warm-up of the path a hook call takes when it reads from the FHIR server: order-sign and order-select calls
+/// (<see cref="WarmUpRequests"/>: a made-up patient and the demo patients, <see cref="Rounds"/> times) go through
+/// <see cref="HookEndpoints.Invoke"/> (request reader, prefetch resolver, the typed FHIR client with its resilience
+/// pipeline, Firely's reader, the engine, the card writer), and every prefetch key is read over a real socket from
+/// <see cref="LoopbackFhirServer"/>, which serves canned Bundles on 127.0.0.1 only. Then one <c>GET /health</c> goes
+/// through the service's own HTTP listener on a loopback address (the server, routing and the endpoints' delegates).
 /// Nothing leaves the machine, no token of a client is used, and the calls are not recorded for the override report
 /// (no <see cref="Analytics.CardsShownRecorder"/>). They are logged (hookInstance <c>warm-up-…</c>) and counted in the
 /// hook metrics like any call. The FHIR-server policy of the warm-up allows only its own loopback server.
 /// </summary>
 public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPathWarmUp> logger)
 {
+    /// <summary>Each call runs this often: the second and third runs take the paths a first run only prepared.</summary>
+    private const int Rounds = 3;
+
     /// <summary>Runs the warm-up; answers how many cards the warm-up calls returned (they always return some).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var fhir = LoopbackFhirServer.Start();
+        IReadOnlyList<WarmUpCall> calls = [];
+        using var fhir = LoopbackFhirServer.Start(target => WarmUpRequests.Answer(calls, target));
+        calls = WarmUpRequests.Calls(fhir.BaseUrl, Path.Combine(AppContext.BaseDirectory, "demo-patients"));
         var real = services.GetRequiredService<IOptions<FhirAccessOptions>>().Value;
         var access = new FhirAccessOptions
         {
@@ -45,7 +52,7 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
         var hookLogger = services.GetRequiredService<ILogger<CdsEngine>>();
 
         var cards = 0;
-        foreach (var (serviceId, request) in WarmUpRequests.For(fhir.BaseUrl))
+        foreach (var (serviceId, request, _) in Enumerable.Repeat(calls, Rounds).SelectMany(c => c))
         {
             var http = new DefaultHttpContext { RequestServices = services };
             var body = Encoding.UTF8.GetBytes(request);
@@ -68,7 +75,37 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
             cards += CountCards(response.ToArray());
         }
 
+        await SelfCallAsync(cancellationToken).ConfigureAwait(false);
         return cards;
+    }
+
+    /// <summary><c>GET /health</c> through the service's own listener, on a loopback address only: the first request
+    /// builds the routes and the endpoints' request delegates. Skipped when the service listens on no http address.</summary>
+    private async Task SelfCallAsync(CancellationToken cancellationToken)
+    {
+        var addresses = services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (!address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ||
+                !Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                continue;
+            }
+
+            var host = uri.IsLoopback ? uri.Host : uri.HostNameType == UriHostNameType.IPv6 ? "[::1]" : "127.0.0.1";
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://{host}:{uri.Port}/health"), cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                WarmUpLog.SelfCallFailed(logger, ex.HttpRequestError.ToString());
+            }
+
+            return;
+        }
     }
 
     private static int CountCards(byte[] json)
@@ -112,34 +149,39 @@ internal static partial class WarmUpLog
     [LoggerMessage(5002, LogLevel.Warning, "Warm-up failed; the instance is marked ready and its first calls may be slow")]
     public static partial void Failed(ILogger logger, Exception exception);
 
+    [LoggerMessage(5004, LogLevel.Information, "Warm-up GET /health on the service's own loopback address failed: {Error}")]
+    public static partial void SelfCallFailed(ILogger logger, string error);
+
     [LoggerMessage(5003, LogLevel.Warning, "Warm-up call to {ServiceId} answered HTTP {Status} instead of 200")]
     public static partial void Unexpected(ILogger logger, string serviceId, int status);
 }
 
 /// <summary>
 /// A FHIR server for the warm-up only: listens on 127.0.0.1 on a free port, answers each GET with a canned resource
-/// chosen by the resource type of the path (<see cref="WarmUpRequests.Answer"/>), one request per connection, and
-/// stops when disposed.
+/// from <c>answer</c> (by path and query, <see cref="WarmUpRequests.Answer"/>), one request per connection, and stops
+/// when disposed.
 /// </summary>
 internal sealed class LoopbackFhirServer : IDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<string, string> _answer;
 
-    private LoopbackFhirServer(TcpListener listener)
+    private LoopbackFhirServer(TcpListener listener, Func<string, string> answer)
     {
         _listener = listener;
+        _answer = answer;
         BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/fhir/");
         _ = AcceptAsync();
     }
 
     public Uri BaseUrl { get; }
 
-    public static LoopbackFhirServer Start()
+    public static LoopbackFhirServer Start(Func<string, string> answer)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return new LoopbackFhirServer(listener);
+        return new LoopbackFhirServer(listener, answer);
     }
 
     public void Dispose()
@@ -191,7 +233,7 @@ internal sealed class LoopbackFhirServer : IDisposable
 
                 var head = Encoding.ASCII.GetString(buffer, 0, length);
                 var target = head.Split(' ', 3) is [_, var path, ..] ? path : "/";
-                var body = Encoding.UTF8.GetBytes(WarmUpRequests.Answer(target));
+                var body = Encoding.UTF8.GetBytes(_answer(target));
                 var header = Encoding.ASCII.GetBytes(
                     $"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(header, _stop.Token).ConfigureAwait(false);

@@ -1,10 +1,15 @@
 using System.Text.Json.Nodes;
 using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Prefetch;
 
 namespace CdsHooks.Service.Infrastructure;
 
-/// <summary>The warm-up's hook requests (T-DM1 with letrozole, which always gives a card, and no prefetch, so that every
-/// key is read from the FHIR server) and its loopback FHIR server's canned answers: a made-up patient, not a real one.</summary>
+/// <summary>One call of the warm-up: the hook request and, by resource type, what its FHIR server answers.</summary>
+internal sealed record WarmUpCall(string ServiceId, string Body, IReadOnlyDictionary<string, string> Answers);
+
+/// <summary>The warm-up's hook requests, all without prefetch so that every key is read from the FHIR server, and its
+/// loopback FHIR server's answers: a made-up patient (T-DM1 with letrozole, which always gives a card) and the demo
+/// patients, none of them a real one.</summary>
 internal static class WarmUpRequests
 {
     private const string Patient = "warm-up-patient";
@@ -22,28 +27,72 @@ internal static class WarmUpRequests
         ]}
         """;
 
-    /// <summary>(service id, request body) for each hook, with <paramref name="fhirServer"/> as the FHIR server.</summary>
-    public static IEnumerable<(string ServiceId, string Body)> For(Uri fhirServer)
+    /// <summary>The calls of the warm-up: T-DM1 with letrozole on both hooks with the canned answers below, then each
+    /// demo patient (<paramref name="demoPatients"/>, the fixtures copied next to the binaries) on its own hook with its
+    /// chart as the FHIR server's answers. Call <c>i</c> reads from <c>{fhirServer}/{i}/</c>.</summary>
+    public static IReadOnlyList<WarmUpCall> Calls(Uri fhirServer, string demoPatients)
     {
-        var context = $$"""
-            "fhirServer": "{{fhirServer}}",
-            "fhirAuthorization": {"access_token": "warm-up", "token_type": "Bearer", "expires_in": 60, "scope": "patient/*.read", "subject": "warm-up"},
-            """;
-        yield return (CdsServiceCatalog.OrderSignId, $$"""
-            {"hookInstance": "warm-up-order-sign", "hook": "order-sign", {{context}}
-             "context": {"userId": "Practitioner/warm-up", "patientId": "{{Patient}}", "draftOrders": {{Drafts}} } }
-            """);
-        yield return (CdsServiceCatalog.OrderSelectId, $$"""
-            {"hookInstance": "warm-up-order-select", "hook": "order-select", {{context}}
-             "context": {"userId": "Practitioner/warm-up", "patientId": "{{Patient}}", "selections": ["MedicationRequest/warm-up-tdm1"], "draftOrders": {{Drafts}} } }
-            """);
+        var calls = new List<WarmUpCall>();
+        string Server(int i) => new Uri(fhirServer, $"{i}/").ToString();
+        var canned = Keys.ToDictionary(k => k.Type, k => Canned(k.Type), StringComparer.Ordinal);
+        calls.Add(new(CdsServiceCatalog.OrderSignId, Request("order-sign", Server(0), ""), canned));
+        calls.Add(new(CdsServiceCatalog.OrderSelectId, Request("order-select", Server(1), "\"selections\": [\"MedicationRequest/warm-up-tdm1\"],"), canned));
+        if (!Directory.Exists(demoPatients))
+        {
+            return calls;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(demoPatients, "*.json").Order(StringComparer.Ordinal))
+        {
+            if (JsonNode.Parse(File.ReadAllText(file)) is not JsonObject request || request["hook"]?.GetValue<string>() is not { } hook)
+            {
+                continue;
+            }
+
+            var prefetch = request["prefetch"] as JsonObject;
+            var answers = Keys.ToDictionary(
+                k => k.Type,
+                k => prefetch?[k.Key]?.ToJsonString() ?? Canned(k.Type),
+                StringComparer.Ordinal);
+            request.Remove("prefetch");
+            request["hookInstance"] = "warm-up-" + Path.GetFileNameWithoutExtension(file);
+            request["fhirServer"] = Server(calls.Count);
+            request["fhirAuthorization"] = new JsonObject { ["access_token"] = "warm-up", ["token_type"] = "Bearer", ["expires_in"] = 60, ["scope"] = "patient/*.read", ["subject"] = "warm-up" };
+            var id = hook == "order-select" ? CdsServiceCatalog.OrderSelectId : CdsServiceCatalog.OrderSignId;
+            calls.Add(new(id, request.ToJsonString(), answers));
+        }
+
+        return calls;
     }
 
-    /// <summary>The canned answer to a GET of <paramref name="target"/> (path and query), by its resource type.</summary>
-    public static string Answer(string target)
+    private static readonly (string Key, string Type)[] Keys =
+    [
+        (PrefetchKeys.Patient, "Patient"),
+        (PrefetchKeys.Conditions, "Condition"),
+        (PrefetchKeys.Observations, "Observation"),
+        (PrefetchKeys.MedicationRequests, "MedicationRequest"),
+        (PrefetchKeys.MedicationStatements, "MedicationStatement"),
+        (PrefetchKeys.MedicationAdministrations, "MedicationAdministration"),
+    ];
+
+    private static string Request(string hook, string fhirServer, string selections) => $$"""
+        {"hookInstance": "warm-up-{{hook}}", "hook": "{{hook}}", "fhirServer": "{{fhirServer}}",
+         "fhirAuthorization": {"access_token": "warm-up", "token_type": "Bearer", "expires_in": 60, "scope": "patient/*.read", "subject": "warm-up"},
+         "context": {"userId": "Practitioner/warm-up", "patientId": "{{Patient}}", {{selections}} "draftOrders": {{Drafts}} } }
+        """;
+
+    /// <summary>The loopback server's answer to a GET of <paramref name="target"/> (<c>/fhir/{call}/{type}...</c>).</summary>
+    public static string Answer(IReadOnlyList<WarmUpCall> calls, string target)
     {
-        var path = target.Split('?', 2)[0].TrimEnd('/');
-        var type = path[(path.LastIndexOf("/fhir/", StringComparison.Ordinal) + "/fhir/".Length)..].Split('/')[0];
+        var segments = target.Split('?', 2)[0].Split('/', StringSplitOptions.RemoveEmptyEntries); // fhir, call, type[, id]
+        return segments.Length >= 3 && int.TryParse(segments[1], out var call) && call >= 0 && call < calls.Count
+            && calls[call].Answers.TryGetValue(segments[2], out var answer)
+            ? answer
+            : Canned(segments.Length >= 3 ? segments[2] : "");
+    }
+
+    private static string Canned(string type)
+    {
         return type switch
         {
             "Patient" => """{"resourceType": "Patient", "id": "warm-up-patient", "gender": "female", "birthDate": "1962-05-14"}""",
