@@ -17,13 +17,18 @@ namespace CdsHooks.Service.Infrastructure;
 /// <see cref="LoopbackFhirServer"/>, which serves canned Bundles on 127.0.0.1 only. Then one <c>GET /health</c> goes
 /// through the service's own HTTP listener on a loopback address (the server, routing and the endpoints' delegates).
 /// Nothing leaves the machine, no token of a client is used, and the calls are not recorded for the override report
-/// (no <see cref="Analytics.CardsShownRecorder"/>). They are logged (hookInstance <c>warm-up-…</c>) and counted in the
-/// hook metrics like any call. The FHIR-server policy of the warm-up allows only its own loopback server.
+/// (no <see cref="Analytics.CardsShownRecorder"/>). They are not logged one by one (one line when the warm-up is done), and
+/// they are counted on their own meter (<see cref="WarmUpMeterName"/>), not in the service's hook metrics (the HTTP
+/// client's and Polly's own metrics do see their reads). The FHIR-server policy of the warm-up allows only its own
+/// loopback server.
 /// </summary>
 public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPathWarmUp> logger)
 {
     /// <summary>Each call runs this often: the second and third runs take the paths a first run only prepared.</summary>
     private const int Rounds = 3;
+
+    /// <summary>The warm-up's calls are counted on this meter, not on <see cref="ServiceMetrics.MeterName"/>.</summary>
+    public const string WarmUpMeterName = ServiceMetrics.MeterName + ".WarmUp";
 
     /// <summary>Runs the warm-up; answers how many cards the warm-up calls returned (they always return some).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -47,9 +52,9 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
             Options.Create(access),
             services.GetRequiredService<ILogger<PrefetchResolver>>());
         var engine = services.GetRequiredService<CdsEngine>();
-        var metrics = services.GetRequiredService<ServiceMetrics>();
+        var metrics = new ServiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), WarmUpMeterName);
         var options = services.GetRequiredService<IOptions<ServiceOptions>>();
-        var hookLogger = services.GetRequiredService<ILogger<CdsEngine>>();
+        var quiet = Microsoft.Extensions.Logging.Abstractions.NullLogger<CdsEngine>.Instance; // one line per client call only
 
         var cards = 0;
         foreach (var (serviceId, request, _) in Enumerable.Repeat(calls, Rounds).SelectMany(c => c))
@@ -63,7 +68,7 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
             var response = new MemoryStream();
             http.Response.Body = response;
 
-            var result = await HookEndpoints.Invoke(serviceId, http.Request, engine, resolver, metrics, options, hookLogger, shown: null, cancellationToken)
+            var result = await HookEndpoints.Invoke(serviceId, http.Request, engine, resolver, metrics, options, quiet, shown: null, cancellationToken)
                 .ConfigureAwait(false);
             await ((IResult)result.Result).ExecuteAsync(http).ConfigureAwait(false); // the answer's JSON writer too
             if (http.Response.StatusCode != StatusCodes.Status200OK)
