@@ -91,64 +91,110 @@ internal static class WarmUpRequests
             : Canned(segments.Length >= 3 ? segments[2] : "");
     }
 
+    /// <summary>A made-up chart shaped as EHRs send one (meta, identifiers, references with display, dosages, reference
+    /// ranges, a referenced Medication included in the Bundle), so that the warm-up reads the elements real answers carry.</summary>
     private static string Canned(string type)
     {
+        const string Meta = "\"meta\": {\"versionId\": \"1\", \"lastUpdated\": \"2026-11-01T10:02:11Z\", \"source\": \"#warm-up\"}";
+        const string Subject = "\"subject\": {\"reference\": \"Patient/warm-up-patient\", \"display\": \"Warm Up\"}";
         return type switch
         {
-            "Patient" => """{"resourceType": "Patient", "id": "warm-up-patient", "gender": "female", "birthDate": "1962-05-14"}""",
-            "Condition" => Searchset("""
-                {"resourceType": "Condition", "id": "warm-up-c1",
-                 "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
-                 "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]},
-                 "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C50.911"}], "text": "Malignant neoplasm of right female breast"},
-                 "subject": {"reference": "Patient/warm-up-patient"}, "onsetDateTime": "2023-02-10"},
-                {"resourceType": "Condition", "id": "warm-up-c2",
+            "Patient" => $$$"""
+                {"resourceType": "Patient", "id": "warm-up-patient", {{{Meta}}}, "identifier": [{"system": "urn:oid:2.16.840.1.113883.4.1", "value": "000-00-0000"}],
+                 "active": true, "name": [{"use": "official", "family": "Up", "given": ["Warm"]}], "gender": "female", "birthDate": "1962-05-14",
+                 "address": [{"line": ["1 Loopback Road"], "city": "Localhost", "postalCode": "00000", "country": "XX"}]}
+                """,
+            "Condition" => Searchset(type, $$$"""
+                {"resourceType": "Condition", "id": "warm-up-c1", {{{Meta}}}, "identifier": [{"system": "urn:warm-up", "value": "c1"}],
+                 "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active", "display": "Active"}]},
+                 "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed", "display": "Confirmed"}]},
+                 "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category", "code": "problem-list-item", "display": "Problem List Item"}]}],
+                 "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C50.911", "display": "Malignant neoplasm of right female breast"}], "text": "Breast cancer"},
+                 "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "80248007", "display": "Left breast structure"}]}],
+                 "stage": [{"summary": {"coding": [{"system": "http://snomed.info/sct", "code": "258228008", "display": "Stage 4"}]}}],
+                 {{{Subject}}}, "onsetDateTime": "2023-02-10", "recordedDate": "2023-02-12T09:00:00Z", "recorder": {"reference": "Practitioner/warm-up", "display": "Dr. Warm"}},
+                {"resourceType": "Condition", "id": "warm-up-c2", {{{Meta}}},
                  "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
                  "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C78.7"}], "text": "Secondary malignant neoplasm of liver"},
-                 "subject": {"reference": "Patient/warm-up-patient"}, "onsetDateTime": "2024-11-02"}
+                 {{{Subject}}}, "onsetDateTime": "2024-11-02"}
                 """),
-            "Observation" => Searchset("""
-                {"resourceType": "Observation", "id": "warm-up-o1", "status": "final",
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "85337-4"}]}, "subject": {"reference": "Patient/warm-up-patient"},
+            "Observation" => Searchset(type, $$$"""
+                {"resourceType": "Observation", "id": "warm-up-o1", {{{Meta}}}, "identifier": [{"system": "urn:warm-up", "value": "o1"}], "status": "final",
+                 "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory", "display": "Laboratory"}]}],
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "85337-4"}], "text": "ER"}, {{{Subject}}},
+                 "effectiveDateTime": "2023-02-14", "issued": "2023-02-15T08:00:00Z", "performer": [{"reference": "Organization/lab", "display": "Lab"}],
+                 "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6576-8", "display": "Positive"}]}},
+                {"resourceType": "Observation", "id": "warm-up-o2", {{{Meta}}}, "status": "final",
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "85319-2"}], "text": "HER2"}, {{{Subject}}},
                  "effectiveDateTime": "2023-02-14", "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6576-8", "display": "Positive"}]}},
-                {"resourceType": "Observation", "id": "warm-up-o2", "status": "final",
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "85319-2"}]}, "subject": {"reference": "Patient/warm-up-patient"},
-                 "effectiveDateTime": "2023-02-14", "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6576-8", "display": "Positive"}]}},
-                {"resourceType": "Observation", "id": "warm-up-o3", "status": "final",
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]}, "subject": {"reference": "Patient/warm-up-patient"},
+                {"resourceType": "Observation", "id": "warm-up-o3", {{{Meta}}}, "status": "final",
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}], "text": "Weight"}, {{{Subject}}},
                  "effectiveDateTime": "2026-11-01", "valueQuantity": {"value": 68, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}},
-                {"resourceType": "Observation", "id": "warm-up-o4", "status": "final",
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]}, "subject": {"reference": "Patient/warm-up-patient"},
-                 "effectiveDateTime": "2026-11-01", "valueQuantity": {"value": 210000, "unit": "/uL", "system": "http://unitsofmeasure.org", "code": "/uL"}}
+                {"resourceType": "Observation", "id": "warm-up-o4", {{{Meta}}}, "status": "final",
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}], "text": "Platelets"}, {{{Subject}}},
+                 "effectiveDateTime": "2026-11-01", "issued": "2026-11-01T12:00:00Z",
+                 "valueQuantity": {"value": 210, "unit": "10*3/uL", "system": "http://unitsofmeasure.org", "code": "10*3/uL"},
+                 "referenceRange": [{"low": {"value": 150, "unit": "10*3/uL", "system": "http://unitsofmeasure.org", "code": "10*3/uL"},
+                                     "high": {"value": 400, "unit": "10*3/uL", "system": "http://unitsofmeasure.org", "code": "10*3/uL"}}]}
                 """),
-            "MedicationRequest" => Searchset("""
-                {"resourceType": "MedicationRequest", "id": "warm-up-mr1", "status": "completed", "intent": "order",
-                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "224905", "display": "trastuzumab"}]},
-                 "subject": {"reference": "Patient/warm-up-patient"}, "authoredOn": "2025-01-05"}
+            "MedicationRequest" => Searchset(type, $$$"""
+                {"resourceType": "MedicationRequest", "id": "warm-up-mr1", {{{Meta}}}, "identifier": [{"system": "urn:warm-up", "value": "mr1"}],
+                 "status": "completed", "intent": "order",
+                 "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/medicationrequest-category", "code": "outpatient", "display": "Outpatient"}]}],
+                 "medicationReference": {"reference": "Medication/warm-up-med", "display": "HERCEPTIN 150 MG IV SOLR"},
+                 {{{Subject}}}, "authoredOn": "2025-01-05T09:30:00Z", "requester": {"reference": "Practitioner/warm-up", "display": "Dr. Warm"},
+                 "dosageInstruction": [{"sequence": 1, "text": "6 mg/kg IV every 21 days",
+                   "timing": {"repeat": {"boundsPeriod": {"start": "2025-01-05", "end": "2025-09-01"} } } }]},
+                {"resourceType": "MedicationRequest", "id": "warm-up-mr2", {{{Meta}}}, "status": "stopped", "intent": "order",
+                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1298944", "display": "pertuzumab"}], "text": "Perjeta"},
+                 {{{Subject}}}, "authoredOn": "2025-01-05T09:30:00Z"},
+                {"resourceType": "Medication", "id": "warm-up-med", {{{Meta}}},
+                 "code": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "224905", "display": "trastuzumab"}], "text": "Herceptin"}}
                 """),
-            "MedicationStatement" => Searchset("""
-                {"resourceType": "MedicationStatement", "id": "warm-up-ms1", "status": "completed",
-                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "72965", "display": "letrozole"}]},
-                 "subject": {"reference": "Patient/warm-up-patient"}, "effectivePeriod": {"start": "2025-01-05", "end": "2025-09-01"}}
+            "MedicationStatement" => Searchset(type, $$$"""
+                {"resourceType": "MedicationStatement", "id": "warm-up-ms1", {{{Meta}}}, "status": "completed",
+                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "72965", "display": "letrozole"}], "text": "Femara"},
+                 {{{Subject}}}, "effectivePeriod": {"start": "2025-01-05", "end": "2025-09-01"}, "dateAsserted": "2025-09-02",
+                 "informationSource": {"reference": "Practitioner/warm-up"}, "dosage": [{"text": "2.5 mg by mouth daily"}]}
                 """),
-            "MedicationAdministration" => Searchset("""
-                {"resourceType": "MedicationAdministration", "id": "warm-up-ma1", "status": "completed",
-                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "224905", "display": "trastuzumab"}]},
-                 "subject": {"reference": "Patient/warm-up-patient"}, "effectiveDateTime": "2025-01-10T10:00:00Z"}
+            "MedicationAdministration" => Searchset(type, $$$"""
+                {"resourceType": "MedicationAdministration", "id": "warm-up-ma1", {{{Meta}}}, "identifier": [{"system": "urn:warm-up", "value": "ma1"}],
+                 "status": "completed",
+                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "224905", "display": "trastuzumab"}], "text": "Herceptin"},
+                 {{{Subject}}}, "context": {"reference": "Encounter/warm-up"}, "effectiveDateTime": "2025-01-10T10:00:00Z",
+                 "performer": [{"actor": {"reference": "Practitioner/warm-up", "display": "Nurse Warm"}}], "request": {"reference": "MedicationRequest/warm-up-mr1"},
+                 "dosage": {"text": "408 mg IV", "route": {"coding": [{"system": "http://snomed.info/sct", "code": "47625008", "display": "Intravenous route"}]},
+                            "dose": {"value": 408, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"} } }
                 """),
             _ => """{"resourceType": "Bundle", "type": "searchset", "total": 0}""",
         };
     }
 
-    /// <summary>A searchset Bundle of <paramref name="resources"/> (resource objects separated by commas).</summary>
-    private static string Searchset(string resources)
+    /// <summary>A searchset Bundle of <paramref name="resources"/> (resource objects separated by commas) as a server
+    /// pages one: id, meta, total, a self link, fullUrl and search mode (a Medication is an include).</summary>
+    private static string Searchset(string type, string resources)
     {
         var entries = new JsonArray();
         foreach (var resource in JsonNode.Parse("[" + resources + "]")!.AsArray())
         {
-            entries.Add(new JsonObject { ["resource"] = resource!.DeepClone() });
+            var resourceType = (string)resource!["resourceType"]!;
+            entries.Add(new JsonObject
+            {
+                ["fullUrl"] = $"http://127.0.0.1/fhir/{resourceType}/{(string)resource["id"]!}",
+                ["resource"] = resource.DeepClone(),
+                ["search"] = new JsonObject { ["mode"] = resourceType == type ? "match" : "include" },
+            });
         }
 
-        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = entries }.ToJsonString();
+        return new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["id"] = "warm-up-" + type,
+            ["meta"] = new JsonObject { ["lastUpdated"] = "2026-11-20T08:59:58Z" },
+            ["type"] = "searchset",
+            ["total"] = entries.Count(e => (string)e!["search"]!["mode"]! == "match"),
+            ["link"] = new JsonArray(new JsonObject { ["relation"] = "self", ["url"] = $"http://127.0.0.1/fhir/{type}?patient=warm-up-patient" }),
+            ["entry"] = entries,
+        }.ToJsonString();
     }
 }
