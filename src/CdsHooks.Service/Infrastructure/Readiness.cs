@@ -12,9 +12,13 @@ public sealed class Readiness
 
     internal void MarkReady(double warmUpMs) => _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
 
-    internal static IResult Answer(Readiness readiness) => readiness.Report is { Status: "ready" } ready
-        ? TypedResults.Json(ready, CdsJsonContext.Default.ReadinessReport)
-        : TypedResults.Json(readiness.Report, CdsJsonContext.Default.ReadinessReport, statusCode: StatusCodes.Status503ServiceUnavailable);
+    /// <summary>GET /health/ready: 200 when ready, 503 while warming up (same body type, status in the result).</summary>
+    internal static JsonHttpResult<ReadinessReport> Answer(Readiness readiness)
+    {
+        var report = readiness.Report;
+        return TypedResults.Json(report, CdsJsonContext.Default.ReadinessReport,
+            statusCode: report.Status == "ready" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
 }
 
 /// <param name="Status"><c>warming-up</c> or <c>ready</c>.</param>
