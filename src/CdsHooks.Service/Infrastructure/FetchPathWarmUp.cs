@@ -28,8 +28,8 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
     /// <summary>The warm-up's calls are counted on this meter, not on <see cref="ServiceMetrics.MeterName"/>.</summary>
     public const string WarmUpMeterName = ServiceMetrics.MeterName + ".WarmUp";
 
-    /// <summary>Runs the warm-up; answers how many cards the warm-up calls returned (they always return some).</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the warm-up; answers what it did (its calls always return cards and read every key).</summary>
+    public async Task<WarmUpResult> RunAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<WarmUpCall> calls = [];
         using var fhir = LoopbackFhirServer.Start(target => WarmUpRequests.Answer(calls, target));
@@ -79,7 +79,7 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
         }
 
         await SelfCallAsync(cancellationToken).ConfigureAwait(false);
-        return cards;
+        return new WarmUpResult(calls.Count * Rounds, cards, fhir.Served);
     }
 
     /// <summary><c>GET /health</c> through the service's own listener, on a loopback address only: the first request
@@ -118,6 +118,11 @@ public sealed class FetchPathWarmUp(IServiceProvider services, ILogger<FetchPath
     }
 }
 
+/// <param name="Calls">Hook calls made.</param>
+/// <param name="Cards">Cards in their answers.</param>
+/// <param name="FhirReads">Reads the loopback FHIR server answered (six per call when every key was read).</param>
+public sealed record WarmUpResult(int Calls, int Cards, int FhirReads);
+
 /// <summary>Runs <see cref="FetchPathWarmUp"/> once the host has started, then marks the instance ready. A failed
 /// warm-up is logged and the instance is marked ready anyway: it is then only as cold as it was without one.</summary>
 internal sealed class WarmUpHostedService(FetchPathWarmUp warmUp, Readiness readiness, ILogger<FetchPathWarmUp> logger) : BackgroundService
@@ -128,8 +133,8 @@ internal sealed class WarmUpHostedService(FetchPathWarmUp warmUp, Readiness read
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var cards = await warmUp.RunAsync(stoppingToken).ConfigureAwait(false);
-            WarmUpLog.Done(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cards);
+            var result = await warmUp.RunAsync(stoppingToken).ConfigureAwait(false);
+            WarmUpLog.Done(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Calls, result.Cards, result.FhirReads);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -146,8 +151,8 @@ internal sealed class WarmUpHostedService(FetchPathWarmUp warmUp, Readiness read
 
 internal static partial class WarmUpLog
 {
-    [LoggerMessage(5001, LogLevel.Information, "Warm-up done in {ElapsedMs:F0} ms ({Cards} card(s) from the loopback FHIR answers); ready")]
-    public static partial void Done(ILogger logger, double elapsedMs, int cards);
+    [LoggerMessage(5001, LogLevel.Information, "Warm-up done in {ElapsedMs:F0} ms: {Calls} hook call(s), {Cards} card(s), {FhirReads} read(s) from the loopback FHIR server; ready")]
+    public static partial void Done(ILogger logger, double elapsedMs, int calls, int cards, int fhirReads);
 
     [LoggerMessage(5002, LogLevel.Warning, "Warm-up failed; the instance is marked ready and its first calls may be slow")]
     public static partial void Failed(ILogger logger, Exception exception);

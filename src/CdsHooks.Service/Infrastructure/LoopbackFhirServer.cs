@@ -18,6 +18,7 @@ internal sealed class LoopbackFhirServer : IDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<string, string> _answer;
+    private int _served;
 
     private LoopbackFhirServer(TcpListener listener, Func<string, string> answer)
     {
@@ -28,6 +29,9 @@ internal sealed class LoopbackFhirServer : IDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Requests answered so far.</summary>
+    public int Served => Volatile.Read(ref _served);
 
     public static LoopbackFhirServer Start(Func<string, string> answer)
     {
@@ -90,6 +94,7 @@ internal sealed class LoopbackFhirServer : IDisposable
                     $"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(header, _stop.Token).ConfigureAwait(false);
                 await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _served);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Tests.Prefetch;
+using CdsHooks.Service.Tests.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,14 +66,32 @@ public sealed class WarmUpTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         // The warm-up's own answers carry cards (T-DM1 with letrozole): it went through the whole hook.
-        var cards = await factory.Services.GetRequiredService<FetchPathWarmUp>().RunAsync(CancellationToken.None);
-        Assert.True(cards > 0);
+        var result = await factory.Services.GetRequiredService<FetchPathWarmUp>().RunAsync(CancellationToken.None);
+        Assert.True(result.Cards > 0);
+        Assert.Equal(result.Calls * 6, result.FhirReads);
         // As above: once a real call's cards are written, the warm-up's would be too had they been recorded.
         var answer = await HookCalls.PostAsync(client, HookCalls.TdmWithLetrozole());
         var uuids = answer.Body!["cards"]!.AsArray().Select(c => (string)c!["uuid"]!).Order().ToList();
         var rows = await WaitForRowsAsync(factory.DatabasePath, "SELECT card_uuid FROM cards_shown", uuids.Count);
         Assert.Equal(uuids, rows.Order());
         Assert.Empty(Read(factory.DatabasePath, "SELECT card_uuid FROM feedback"));
+    }
+
+    [Fact]
+    public async Task WarmUp_InProductionWithAllowListedServersOnly_StillReadsFromItsLoopbackServer()
+    {
+        // Production: https-only, FhirAccess:Servers lists only the EHR, authentication on. The warm-up's own policy
+        // allows its loopback server, and its calls bypass HTTP authentication (they never go through the listener).
+        var keys = new TestKeys("warm-up");
+        var settings = SecuredService.Settings(new Uri("http://127.0.0.1:9/jwks.json"), new Uri("https://ehr.example.org/fhir/"), keys.Jwks(), keys.Jwks());
+        settings["FhirAccess:AllowLoopbackHttp"] = "false";
+        using var factory = new CdsServiceFactory(settings, "Production");
+        using var client = factory.CreateClient();
+
+        var result = await factory.Services.GetRequiredService<FetchPathWarmUp>().RunAsync(CancellationToken.None);
+
+        Assert.True(result.Cards > 0);
+        Assert.Equal(result.Calls * 6, result.FhirReads); // every key of every call read from the loopback server
     }
 
     private static async Task<List<string>> WaitForRowsAsync(string database, string sql, int count)
