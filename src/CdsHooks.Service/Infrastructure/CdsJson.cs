@@ -17,6 +17,7 @@ namespace CdsHooks.Service.Infrastructure;
 [JsonSerializable(typeof(DiscoveryResponse))]
 [JsonSerializable(typeof(FeedbackReceipt))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ReadinessReport))]
 public sealed partial class CdsJsonContext : JsonSerializerContext;
 
 public sealed record HealthReport(string Status, string KnowledgeVersion, int Rules, int Concepts);

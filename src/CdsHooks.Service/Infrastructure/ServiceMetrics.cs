@@ -16,8 +16,15 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _unreadable;
 
     public ServiceMetrics(IMeterFactory meters)
+        : this(meters, MeterName)
     {
-        var meter = meters.Create(MeterName);
+    }
+
+    /// <param name="meterName">Another meter than <see cref="MeterName"/>: the start-up warm-up's calls are counted
+    /// apart (<see cref="FetchPathWarmUp"/>), so that dashboards see only the calls of clients.</param>
+    internal ServiceMetrics(IMeterFactory meters, string meterName)
+    {
+        var meter = meters.Create(meterName);
         _hookCalls = meter.CreateCounter<long>("cds.hook.calls", description: "Hook calls answered 200");
         _cards = meter.CreateCounter<long>("cds.cards", description: "Cards returned, by rule");
         _ruleFailures = meter.CreateCounter<long>("cds.rule.failures", description: "Rules that threw (shown as warning cards)");

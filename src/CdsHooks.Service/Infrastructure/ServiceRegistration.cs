@@ -31,6 +31,9 @@ public static class ServiceRegistration
                 : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
         builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         builder.AddFhirAccess();
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<FetchPathWarmUp>();
+        builder.Services.AddHostedService<WarmUpHostedService>(); // GET /health/ready: 503 until it is done
         // The framework's console logger with its JSON formatter (settings in Logging:Console). The line per hook call
         // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Engine.CdsEngine (its category) to Warning to drop it.
         builder.Logging.AddJsonConsole();

@@ -1,0 +1,26 @@
+namespace CdsHooks.Service.Infrastructure;
+
+/// <summary>Whether the start-up warm-up (<see cref="FetchPathWarmUp"/>) has finished: <c>GET /health/ready</c> answers 503
+/// until then, so that a readiness probe keeps traffic away from a cold instance.</summary>
+public sealed class Readiness
+{
+    private volatile ReadinessReport _report = new("warming-up", null);
+
+    public bool IsReady => _report.Status == "ready";
+
+    public ReadinessReport Report => _report;
+
+    internal void MarkReady(double warmUpMs) => _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
+
+    /// <summary>GET /health/ready: 200 when ready, 503 while warming up (same body type, status in the result).</summary>
+    internal static JsonHttpResult<ReadinessReport> Answer(Readiness readiness)
+    {
+        var report = readiness.Report;
+        return TypedResults.Json(report, CdsJsonContext.Default.ReadinessReport,
+            statusCode: report.Status == "ready" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}
+
+/// <param name="Status"><c>warming-up</c> or <c>ready</c>.</param>
+/// <param name="WarmUpMs">How long the warm-up took, once it is done.</param>
+public sealed record ReadinessReport(string Status, double? WarmUpMs);
