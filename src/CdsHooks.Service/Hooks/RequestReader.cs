@@ -27,6 +27,10 @@ public static partial class RequestReader
             }
 
             envelope.ReadRoot(ref reader);
+
+            // Inside the same guard: small members (selections, fhirAuthorization) are kept as JSON elements, whose
+            // strings are decoded only now.
+            return envelope.Validate(service);
         }
         catch (JsonException ex)
         {
@@ -37,8 +41,6 @@ public static partial class RequestReader
             // The reader checks structure, not the text of strings: invalid UTF-8 or a lone escaped surrogate throws when read.
             return (null, RequestError.Invalid("$", "The body is not valid JSON text: a string is not valid UTF-8 or UTF-16"));
         }
-
-        return envelope.Validate(service);
     }
 
     internal static string FirstSentence(string message)

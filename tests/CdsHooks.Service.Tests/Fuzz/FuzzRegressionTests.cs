@@ -131,6 +131,17 @@ public sealed class FuzzRegressionTests(FixtureServer server) : IClassFixture<Fi
         Assert.DoesNotContain("System.", diagnostics, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"hook":"order-select","hookInstance":"x","context":{"patientId":"pat-1","draftOrders":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest","id":"a"}}]},"selections":["\ud800"]}}""")]
+    [InlineData("""{"hook":"order-select","hookInstance":"x","fhirServer":"https://ehr.example/fhir","fhirAuthorization":{"access_token":"\ud800"},"context":{"patientId":"pat-1","draftOrders":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest","id":"a"}}]},"selections":["MedicationRequest/a"]}}""")]
+    public async Task Post_LoneSurrogateInASmallMember_Is400(string body)
+    {
+        // Found by the fuzzer: selections and fhirAuthorization are decoded after the pass over the body.
+        var outcome = await Outcome.PostAsync(server.Client, "/cds-services/triple-positive-order-select", Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(400, outcome.Status);
+    }
+
     [Fact]
     public async Task Post_InvalidTextInAResourceType_Is400NamingNoDotNetType()
     {
