@@ -81,7 +81,7 @@ public static class HookEndpoints
             HookLog.Tolerated(logger, request.HookInstance, element);
         }
 
-        var resolved = await prefetch.ResolveAsync(request, cancellationToken);
+        var resolved = await prefetch.ResolveAsync(request.ForPrefetch(), cancellationToken);
         var data = resolved.Data;
         if (data.Unreadable.Count > 0)
         {

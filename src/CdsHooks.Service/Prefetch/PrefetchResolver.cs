@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CdsHooks.Engine.Patients;
 using Hl7.Fhir.Model;
-using CdsHooks.Service.Hooks;
 using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Prefetch;
@@ -40,7 +39,7 @@ public sealed class PrefetchResolver(
 
     private static readonly IReadOnlySet<DataKind> NothingUnavailable = System.Collections.Frozen.FrozenSet<DataKind>.Empty;
 
-    public async Task<ResolvedData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
+    public async Task<ResolvedData> ResolveAsync(PrefetchRequest request, CancellationToken cancellationToken)
     {
         var server = UsableServer(request, out var serverProblem);
 
@@ -116,7 +115,7 @@ public sealed class PrefetchResolver(
         return new ResolvedData(data, problems);
     }
 
-    private static bool AnyMayFetch(HookRequest request)
+    private static bool AnyMayFetch(PrefetchRequest request)
     {
         foreach (var (key, _) in Keys)
         {
@@ -139,7 +138,7 @@ public sealed class PrefetchResolver(
         _ => true,
     };
 
-    private Uri? UsableServer(HookRequest request, out string problem)
+    private Uri? UsableServer(PrefetchRequest request, out string problem)
     {
         if (request.FhirServer is null)
         {
@@ -178,7 +177,7 @@ public sealed class PrefetchResolver(
             return new KeyResult([], (clientFailed ? "the EHR reported an error for this prefetch; " : "not prefetched; ") + access.ServerProblem, []);
         }
 
-        var query = access.Request.Service.Prefetch[key]
+        var query = access.Request.Templates[key]
             .Replace("{{context.patientId}}", Uri.EscapeDataString(access.Request.PatientId), StringComparison.Ordinal);
         var first = await FetchAsync(access, key, query).ConfigureAwait(false);
         return first switch
@@ -277,7 +276,7 @@ public sealed class PrefetchResolver(
     }
 
     private sealed record Access(
-        HookRequest Request, Uri? Server, string ServerProblem, Func<IFhirFetcher> Fetchers, CancellationToken Deadline, CancellationToken Aborted)
+        PrefetchRequest Request, Uri? Server, string ServerProblem, Func<IFhirFetcher> Fetchers, CancellationToken Deadline, CancellationToken Aborted)
     {
         private IFhirFetcher? _fetcher;
 
