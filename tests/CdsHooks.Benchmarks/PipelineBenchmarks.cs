@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Fhir;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Rules;
 

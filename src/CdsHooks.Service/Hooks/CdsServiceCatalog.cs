@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Service.Prefetch;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Service.Infrastructure;
 using CdsHooks.Service.Prefetch;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
 using static CdsHooks.Engine.Tests.TestData;
