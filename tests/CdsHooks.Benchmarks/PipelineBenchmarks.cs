@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Fhir;
@@ -52,7 +53,7 @@ public class PipelineBenchmarks
             throw new InvalidOperationException($"rejected: {error.Status}");
         }
 
-        var data = _s.Prefetch.ResolveAsync(request!, CancellationToken.None).GetAwaiter().GetResult().Data;
+        var data = _s.Prefetch.ResolveAsync(request!.ForPrefetch(), CancellationToken.None).GetAwaiter().GetResult().Data;
         var result = _s.Engine.Evaluate(new EvaluationInput(_s.Service.Kind, request!.PatientId, request.DraftOrders, request.Selections, data));
         return Write(new CdsResponse { Cards = result.Cards });
     }

@@ -44,7 +44,7 @@ internal sealed class Scenario
         var (request, error) = RequestReader.Read(Body, Service);
         Request = request ?? throw new InvalidOperationException(
             $"{fixture} is rejected ({error?.Status}): a benchmark of the error path would measure nothing useful");
-        Data = Prefetch.ResolveAsync(Request, CancellationToken.None).GetAwaiter().GetResult().Data;
+        Data = Prefetch.ResolveAsync(Request.ForPrefetch(), CancellationToken.None).GetAwaiter().GetResult().Data;
         if (Data.Unavailable.Count > 0)
         {
             throw new InvalidOperationException($"{fixture}: prefetch is incomplete ({string.Join(", ", Data.Unavailable)}); the benchmark would fetch");

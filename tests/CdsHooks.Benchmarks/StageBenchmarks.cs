@@ -49,7 +49,7 @@ public class StageBenchmarks
 
     /// <summary>Prefetch values to PatientData (no fetch: the prefetch is complete).</summary>
     [Benchmark]
-    public PatientData ResolvePrefetch() => _s.Prefetch.ResolveAsync(_s.Request, CancellationToken.None).GetAwaiter().GetResult().Data;
+    public PatientData ResolvePrefetch() => _s.Prefetch.ResolveAsync(_s.Request.ForPrefetch(), CancellationToken.None).GetAwaiter().GetResult().Data;
 
     /// <summary>Code-to-concept mapping of every draft and history medication (codes, text, references).</summary>
     [Benchmark]

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 
 namespace CdsHooks.Engine.Cards;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;

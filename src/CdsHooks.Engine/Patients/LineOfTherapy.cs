@@ -1,4 +1,3 @@
-using CdsHooks.Engine.Rules;
 
 namespace CdsHooks.Engine.Patients;
 

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using CdsHooks.Engine.Concepts;
-using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
 

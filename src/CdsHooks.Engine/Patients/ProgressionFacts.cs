@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
 
 namespace CdsHooks.Engine.Patients;

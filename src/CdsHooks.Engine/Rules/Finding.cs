@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CdsHooks.Engine.Patients;
 
 namespace CdsHooks.Engine.Rules;
 

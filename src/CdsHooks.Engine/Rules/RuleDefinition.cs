@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using CdsHooks.Engine.Knowledge;
+using CdsHooks.Engine.Patients;
 
 namespace CdsHooks.Engine.Rules;
 
@@ -9,17 +10,6 @@ public enum Indicator
     Info,
     Warning,
     Critical,
-}
-
-/// <summary>Where a drug in the regimen comes from.</summary>
-public enum Origin
-{
-    /// <summary>An order in this ordering session (draftOrders).</summary>
-    Draft,
-    /// <summary>Therapy the patient is on now (active request or statement, recent administration).</summary>
-    Active,
-    /// <summary>Therapy that ended.</summary>
-    Past,
 }
 
 /// <summary>A role in a rule: "the ADC", "the endocrine drug". Matches regimen items by concept or class.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using CdsHooks.Engine.Patients;
 
 namespace CdsHooks.Engine.Rules;
 

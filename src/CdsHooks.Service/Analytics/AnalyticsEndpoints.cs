@@ -48,17 +48,17 @@ public static class AnalyticsEndpoints
         var (end, toError) = ParseDay(to, "to", today);
         if ((fromError ?? toError) is { } error)
         {
-            return HookEndpoints.Reject(metrics, error);
+            return Outcomes.Reject(metrics, error);
         }
 
         if (end < start)
         {
-            return HookEndpoints.Reject(metrics, RequestError.Invalid("to", "'to' must not be before 'from'"));
+            return Outcomes.Reject(metrics, RequestError.Invalid("to", "'to' must not be before 'from'"));
         }
 
         if (!string.IsNullOrEmpty(service) && !CdsServiceCatalog.Services.ContainsKey(service))
         {
-            return HookEndpoints.Reject(metrics, RequestError.Invalid("service",
+            return Outcomes.Reject(metrics, RequestError.Invalid("service",
                 $"There is no CDS service '{service}'; GET /cds-services lists them"));
         }
 

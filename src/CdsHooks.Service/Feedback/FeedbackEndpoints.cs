@@ -28,14 +28,14 @@ public static class FeedbackEndpoints
     {
         if (!CdsServiceCatalog.Services.ContainsKey(id))
         {
-            return HookEndpoints.Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
+            return Outcomes.Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
                 Outcomes.Error("not-found", $"There is no CDS service '{id}'")));
         }
 
         var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
         if (bodyError is not null)
         {
-            return HookEndpoints.Reject(metrics, bodyError);
+            return Outcomes.Reject(metrics, bodyError);
         }
 
         IReadOnlyList<FeedbackEntry>? entries;
@@ -47,7 +47,7 @@ public static class FeedbackEndpoints
 
         if (error is not null)
         {
-            return HookEndpoints.Reject(metrics, error);
+            return Outcomes.Reject(metrics, error);
         }
 
         var stored = await store.SaveAsync(id, entries!, time.GetUtcNow(), cancellationToken);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Infrastructure;
 
 namespace CdsHooks.Service.Feedback;
 

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
+using CdsHooks.Service.Prefetch;
 
 namespace CdsHooks.Service.Hooks;
 
@@ -61,14 +63,4 @@ public static class CdsServiceCatalog
             "(triple-positive) metastatic breast cancer, including T-DM1 dose and pre-dose laboratory safety.",
             Usage, PrefetchTemplates),
     }.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
-}
-
-public static class PrefetchKeys
-{
-    public const string Patient = "patient";
-    public const string Conditions = "conditions";
-    public const string Observations = "observations";
-    public const string MedicationRequests = "medicationRequests";
-    public const string MedicationStatements = "medicationStatements";
-    public const string MedicationAdministrations = "medicationAdministrations";
 }

@@ -51,14 +51,14 @@ public static class HookEndpoints
         var started = Stopwatch.GetTimestamp();
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
         {
-            return Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
+            return Outcomes.Reject(metrics, new RequestError(StatusCodes.Status404NotFound,
                 Outcomes.Error("not-found", $"There is no CDS service '{id}'; GET /cds-services lists them")));
         }
 
         var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
         if (bodyError is not null)
         {
-            return Reject(metrics, bodyError);
+            return Outcomes.Reject(metrics, bodyError);
         }
 
         HookRequest? request;
@@ -71,7 +71,7 @@ public static class HookEndpoints
         if (error is not null)
         {
             HookLog.Rejected(logger, service.Id, error.Status, Outcomes.Where(error.Outcome));
-            return Reject(metrics, error);
+            return Outcomes.Reject(metrics, error);
         }
 
         // The resolver bounds FHIR reads by FhirAccess:TimeoutMs; the caller's abort flows through.
@@ -81,7 +81,7 @@ public static class HookEndpoints
             HookLog.Tolerated(logger, request.HookInstance, element);
         }
 
-        var resolved = await prefetch.ResolveAsync(request, cancellationToken);
+        var resolved = await prefetch.ResolveAsync(request.ForPrefetch(), cancellationToken);
         var data = resolved.Data;
         if (data.Unreadable.Count > 0)
         {
@@ -107,7 +107,7 @@ public static class HookEndpoints
         {
             HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, HookLog.List(data.Unavailable),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
+            return Outcomes.Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
         }
 
         metrics.HookAnswered(service.Id, result.Elapsed.TotalMilliseconds);
@@ -119,12 +119,6 @@ public static class HookEndpoints
 
         shown?.Record(service, result.Cards); // for the override report: a queue write, the database is written in the background
         return TypedResults.Json(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
-    }
-
-    internal static JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
-    {
-        metrics.Rejected(error.Status);
-        return Outcomes.Result(error.Outcome, error.Status);
     }
 }
 

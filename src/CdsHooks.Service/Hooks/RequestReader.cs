@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CdsHooks.Engine.Rules;
 using CdsHooks.Service.Infrastructure;
+using CdsHooks.Service.Prefetch;
 using Hl7.Fhir.Model;
 
 namespace CdsHooks.Service.Hooks;

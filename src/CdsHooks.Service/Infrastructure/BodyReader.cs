@@ -1,5 +1,4 @@
 using System.Buffers;
-using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Infrastructure;
 

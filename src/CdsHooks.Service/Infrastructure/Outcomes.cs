@@ -31,4 +31,11 @@ public static class Outcomes
     /// <summary>The outcome as FHIR JSON.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Resource> Result(OperationOutcome outcome, int status) =>
         TypedResults.Json<Resource>(outcome, CdsHooks.Engine.Fhir.FhirJson.Options, "application/fhir+json", status);
+
+    /// <summary>A request that cannot be served, counted and answered with its OperationOutcome.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Resource> Reject(ServiceMetrics metrics, RequestError error)
+    {
+        metrics.Rejected(error.Status);
+        return Result(error.Outcome, error.Status);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CdsHooks.Service.Hooks;
 using CdsHooks.Service.Infrastructure;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

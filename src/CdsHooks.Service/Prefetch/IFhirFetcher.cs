@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using CdsHooks.Service.Hooks;
 
 namespace CdsHooks.Service.Prefetch;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CdsHooks.Engine.Patients;
 using Hl7.Fhir.Model;
-using CdsHooks.Service.Hooks;
 using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Prefetch;
@@ -22,7 +21,7 @@ public sealed record ResolvedData(PatientData Data, IReadOnlyDictionary<DataKind
 /// </summary>
 /// <remarks>One instance for the service. The FHIR client (<paramref name="fetchers"/>, a typed HttpClient from the
 /// factory) is created only for a call that reads from the server: a complete prefetch, the usual case, needs none.</remarks>
-public sealed class PrefetchResolver(
+public sealed partial class PrefetchResolver(
     Func<IFhirFetcher> fetchers,
     FhirServerPolicy policy,
     IOptions<FhirAccessOptions> options,
@@ -40,7 +39,7 @@ public sealed class PrefetchResolver(
 
     private static readonly IReadOnlySet<DataKind> NothingUnavailable = System.Collections.Frozen.FrozenSet<DataKind>.Empty;
 
-    public async Task<ResolvedData> ResolveAsync(HookRequest request, CancellationToken cancellationToken)
+    public async Task<ResolvedData> ResolveAsync(PrefetchRequest request, CancellationToken cancellationToken)
     {
         var server = UsableServer(request, out var serverProblem);
 
@@ -116,7 +115,7 @@ public sealed class PrefetchResolver(
         return new ResolvedData(data, problems);
     }
 
-    private static bool AnyMayFetch(HookRequest request)
+    private static bool AnyMayFetch(PrefetchRequest request)
     {
         foreach (var (key, _) in Keys)
         {
@@ -139,7 +138,7 @@ public sealed class PrefetchResolver(
         _ => true,
     };
 
-    private Uri? UsableServer(HookRequest request, out string problem)
+    private Uri? UsableServer(PrefetchRequest request, out string problem)
     {
         if (request.FhirServer is null)
         {
@@ -158,147 +157,12 @@ public sealed class PrefetchResolver(
         return request.FhirServer;
     }
 
-    private async ValueTask<KeyResult> ResolveKeyAsync(Access access, string key)
-    {
-        var value = access.Request.Prefetch.GetValueOrDefault(key);
-        switch (value)
-        {
-            case PrefetchValue.NoData:
-                return new KeyResult([], null, []);
-            case PrefetchValue.Data { Resource: Bundle bundle } data when NextLink(bundle) is { } next:
-                return await FollowPagesAsync(access, key, Flatten(bundle), next, 1, [.. data.Unreadable]).ConfigureAwait(false);
-            case PrefetchValue.Data data:
-                return new KeyResult(Flatten(data.Resource), null, data.Unreadable);
-        }
-
-        // Absent, or the client reported an error: ask the FHIR server if we may.
-        var clientFailed = value is PrefetchValue.ClientError;
-        if (access.Server is null)
-        {
-            return new KeyResult([], (clientFailed ? "the EHR reported an error for this prefetch; " : "not prefetched; ") + access.ServerProblem, []);
-        }
-
-        var query = access.Request.Service.Prefetch[key]
-            .Replace("{{context.patientId}}", Uri.EscapeDataString(access.Request.PatientId), StringComparison.Ordinal);
-        var first = await FetchAsync(access, key, query).ConfigureAwait(false);
-        return first switch
-        {
-            FetchResult.Success { Resource: Bundle bundle } success when NextLink(bundle) is { } next =>
-                await FollowPagesAsync(access, key, Flatten(bundle), next, 1, [.. success.Unreadable]).ConfigureAwait(false),
-            FetchResult.Success success => new KeyResult(Flatten(success.Resource), null, success.Unreadable),
-            FetchResult.Failure failure => new KeyResult([], failure.Reason, []),
-            _ => throw new UnreachableException(),
-        };
-    }
-
-    /// <summary>Follows <c>next</c> links, at most <see cref="FhirAccessOptions.MaxPages"/> pages in all,
-    /// only under fhirServer, with the same token. A searchset that cannot be read to its end is incomplete.</summary>
-    private async Task<KeyResult> FollowPagesAsync(
-        Access access, string key, List<Resource> resources, string next, int pages, List<string> unreadable)
-    {
-        while (true)
-        {
-            if (pages >= options.Value.MaxPages)
-            {
-                return new KeyResult(resources, $"the search has more than {options.Value.MaxPages} pages; only the first {pages} were read", unreadable);
-            }
-
-            if (access.Server is null)
-            {
-                return new KeyResult(resources, "the search is paginated and its next pages cannot be read: " + access.ServerProblem, unreadable);
-            }
-
-            var page = await FetchAsync(access, key, next).ConfigureAwait(false);
-            if (page is FetchResult.Failure failure)
-            {
-                return new KeyResult(resources, $"page {pages + 1} of the search could not be read: {failure.Reason}", unreadable);
-            }
-
-            var bundle = (page as FetchResult.Success)?.Resource as Bundle;
-            resources.AddRange(Flatten(bundle));
-            unreadable.AddRange((page as FetchResult.Success)?.Unreadable ?? []);
-            pages++;
-            if (bundle is null || NextLink(bundle) is not { } following)
-            {
-                return new KeyResult(resources, null, unreadable);
-            }
-
-            next = following;
-        }
-    }
-
-    private async Task<FetchResult> FetchAsync(Access access, string key, string query)
-    {
-        var started = Stopwatch.GetTimestamp();
-        FetchResult result;
-        try
-        {
-            result = await access.Fetcher.FetchAsync(access.Server!, access.Request.FhirAuthorization, query, access.Deadline).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!access.Aborted.IsCancellationRequested)
-        {
-            result = new FetchResult.Failure($"the FHIR server did not answer within the hook's budget ({options.Value.TimeoutMs} ms)");
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (result is FetchResult.Failure failure)
-        {
-            PrefetchLog.FetchFailed(logger, key, FhirServerPolicy.Authority(access.Server!), failure.Reason, elapsed);
-        }
-        else
-        {
-            PrefetchLog.Fetched(logger, key, FhirServerPolicy.Authority(access.Server!), elapsed);
-        }
-
-        return result;
-    }
-
-    private static List<Resource> Flatten(Resource? resource)
-    {
-        switch (resource)
-        {
-            case null or OperationOutcome:
-                return [];
-            case Bundle bundle:
-                var entries = bundle.Entry;
-                var resources = new List<Resource>(entries.Count);
-                foreach (var entry in entries)
-                {
-                    if (entry.Resource is { } r and not OperationOutcome)
-                    {
-                        resources.Add(r);
-                    }
-                }
-
-                return resources;
-            default:
-                return [resource];
-        }
-    }
-
     private sealed record Access(
-        HookRequest Request, Uri? Server, string ServerProblem, Func<IFhirFetcher> Fetchers, CancellationToken Deadline, CancellationToken Aborted)
+        PrefetchRequest Request, Uri? Server, string ServerProblem, Func<IFhirFetcher> Fetchers, CancellationToken Deadline, CancellationToken Aborted)
     {
         private IFhirFetcher? _fetcher;
 
         /// <summary>The FHIR client, made on the first read from the server (two keys racing may make two: harmless).</summary>
         public IFhirFetcher Fetcher => _fetcher ??= Fetchers();
     }
-
-    /// <summary>The <c>next</c> page of a searchset, if the server paginated it (Bundle.link, relation "next"). Read as
-    /// the string sent: Firely's <c>Bundle.NextLink</c> makes a <see cref="Uri"/>, which throws on a malformed link.</summary>
-    private static string? NextLink(Bundle bundle)
-    {
-        foreach (var link in bundle.Link)
-        {
-            if (link.Relation == "next" && !string.IsNullOrWhiteSpace(link.Url))
-            {
-                return link.Url;
-            }
-        }
-
-        return null;
-    }
-
-    private sealed record KeyResult(List<Resource> Resources, string? Problem, IReadOnlyList<string> Unreadable);
 }

@@ -2,7 +2,7 @@ using CdsHooks.Engine.Concepts;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
-using static CdsHooks.Engine.Tests.Checks.Labs;
+using static CdsHooks.Engine.Tests.Rules.Checks.Labs;
 using static CdsHooks.Engine.Tests.TestData;
 
 namespace CdsHooks.Engine.Tests.Patients;
@@ -241,25 +241,25 @@ public class MeasurementFactsTests
     [InlineData("J70.3")]
     [InlineData("J704")]
     public void Add_LungDiseaseIcd10Cm_IsHistory(string code) =>
-        Assert.True(Facts([], [Checks.Labs.Condition(code, "x")]).InterstitialLungDisease);
+        Assert.True(Facts([], [Rules.Checks.Labs.Condition(code, "x")]).InterstitialLungDisease);
 
     [Theory]
     [InlineData("Radiation pneumonitis")]
     [InlineData("Interstitial lung disease (disorder)")]
     public void Add_LungDiseaseText_IsHistory(string text) =>
-        Assert.True(Facts([], [Checks.Labs.Condition(null, text)]).InterstitialLungDisease);
+        Assert.True(Facts([], [Rules.Checks.Labs.Condition(null, text)]).InterstitialLungDisease);
 
     [Theory]
     [InlineData("J70.0", "Acute pulmonary manifestations due to radiation")]
     [InlineData("J18.9", "Pneumonia, unspecified organism")]
     public void Add_OtherLungCondition_IsNotHistory(string code, string text) =>
-        Assert.False(Facts([], [Checks.Labs.Condition(code, text)]).InterstitialLungDisease);
+        Assert.False(Facts([], [Rules.Checks.Labs.Condition(code, text)]).InterstitialLungDisease);
 
     [Theory]
     [InlineData("refuted")]
     [InlineData("entered-in-error")]
     public void Add_RefutedLungDisease_IsNotHistory(string verification) =>
-        Assert.False(Facts([], [Checks.Labs.Condition("J70.2", "Drug-induced pneumonitis", verification)]).InterstitialLungDisease);
+        Assert.False(Facts([], [Rules.Checks.Labs.Condition("J70.2", "Drug-induced pneumonitis", verification)]).InterstitialLungDisease);
 
     [Fact]
     public void Add_IcdCodeFromOtherSystem_IsNotRead()

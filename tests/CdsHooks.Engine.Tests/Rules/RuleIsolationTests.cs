@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
 using static CdsHooks.Engine.Tests.TestData;
@@ -27,7 +28,7 @@ public class RuleIsolationTests
         var knowledge = TestData.KnowledgeBase;
         var template = knowledge.Rules.First(r => r.Id == "tdm1-with-endocrine");
         var broken = template with { Id = "always-throws", Title = "A check that always throws", Check = ThrowingCheck.CheckName, Suggestions = [] };
-        var withBroken = new Knowledge.KnowledgeBase(knowledge.Manifest, knowledge.Concepts, knowledge.Evidence, knowledge.OrderTemplates, knowledge.Rules.Add(broken));
+        var withBroken = new Engine.Knowledge.KnowledgeBase(knowledge.Manifest, knowledge.Concepts, knowledge.Evidence, knowledge.OrderTemplates, knowledge.Rules.Add(broken));
         ruleId = broken.Id;
         return new CdsEngine(withBroken, new EngineOptions(), new FixedTime(Now), [new ThrowingCheck()]);
     }

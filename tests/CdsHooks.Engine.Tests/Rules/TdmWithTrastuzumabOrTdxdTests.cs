@@ -10,7 +10,7 @@ public class TdmWithTrastuzumabOrTdxdTests
 {
     private const string RuleId = "tdm1-with-trastuzumab-or-tdxd";
 
-    private static Cards.Card? Card(EvaluationInput input) =>
+    private static Engine.Cards.Card? Card(EvaluationInput input) =>
         NewEngine().Evaluate(input).Cards.SingleOrDefault(c => c.Extension?.RuleId == RuleId);
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CdsHooks.Engine.Patients;
 using CdsHooks.Engine;
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;

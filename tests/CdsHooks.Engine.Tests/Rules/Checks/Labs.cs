@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 using CdsHooks.Engine.Cards;
 using static CdsHooks.Engine.Tests.TestData;
 
-namespace CdsHooks.Engine.Tests.Checks;
+namespace CdsHooks.Engine.Tests.Rules.Checks;
 
 /// <summary>Observations, conditions and T-DM1 drafts for the check tests (clock: TestData.Now, 2026-11-20).</summary>
 internal static class Labs

@@ -1,9 +1,9 @@
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
-using static CdsHooks.Engine.Tests.Checks.Labs;
+using static CdsHooks.Engine.Tests.Rules.Checks.Labs;
 using static CdsHooks.Engine.Tests.TestData;
 
-namespace CdsHooks.Engine.Tests.Checks;
+namespace CdsHooks.Engine.Tests.Rules.Checks;
 
 /// <summary>Rule tdm1-dose (check weight-based-dose) with the real rule file: Kadcyla PI 3.6 mg/kg every 3 weeks.</summary>
 public class WeightBasedDoseCheckTests

@@ -2,10 +2,10 @@ using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
-using static CdsHooks.Engine.Tests.Checks.Labs;
+using static CdsHooks.Engine.Tests.Rules.Checks.Labs;
 using static CdsHooks.Engine.Tests.TestData;
 
-namespace CdsHooks.Engine.Tests.Checks;
+namespace CdsHooks.Engine.Tests.Rules.Checks;
 
 /// <summary>Rule tdm1-safety, platelets: the label's hold below 50,000/mm³ at every dose, and the caution at
 /// initiation only for 50,000 to &lt; 100,000/mm³ (T-DM1 not studied below 100,000 at initiation,

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using CdsHooks.Service.Tests.Hooks;
 using CdsHooks.Service.Tests.Infrastructure;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>
 /// The minimal inputs the fuzzer found (docs/performance.md, Robustness), kept as plain tests so the

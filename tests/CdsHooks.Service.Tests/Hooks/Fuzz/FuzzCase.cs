@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CdsHooks.Service.Tests.Infrastructure;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>A fixture request the fuzzer starts from, with the service it is posted to.</summary>
 internal sealed record FuzzSeed(string Name, string Path, JsonNode Request)

@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
 using CdsHooks.Engine.Cards;
 
-namespace CdsHooks.Engine.Tests;
+namespace CdsHooks.Engine.Tests.Cards;
 
-/// <summary>Card and suggestion uuids (src/CdsHooks.Engine/Cards/CardUuid.cs; here because a Cards namespace
-/// in the tests would hide CdsHooks.Engine.Cards from the other tests).</summary>
+/// <summary>Card and suggestion uuids (src/CdsHooks.Engine/Cards/CardUuid.cs).</summary>
 public sealed partial class CardUuidTests
 {
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")]

@@ -1,7 +1,7 @@
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
 
-namespace CdsHooks.Engine.Tests.Checks;
+namespace CdsHooks.Engine.Tests.Rules.Checks;
 
 /// <summary>The loader refuses a rule whose check parameters are missing or misspelt (fail fast on bad knowledge).</summary>
 public sealed class CheckParameterValidationTests : IDisposable

@@ -1,7 +1,7 @@
 using CdsHooks.Engine.Knowledge;
 using CdsHooks.Engine.Rules;
 
-namespace CdsHooks.Engine.Tests;
+namespace CdsHooks.Engine.Tests.Knowledge;
 
 public class KnowledgeLoaderTests
 {

@@ -2,9 +2,9 @@ using System.Collections.Frozen;
 using CdsHooks.Engine.Patients;
 using CdsHooks.Service.Infrastructure;
 using Hl7.Fhir.Model;
-using CdsHooks.Service.Hooks;
+using CdsHooks.Service.Prefetch;
 
-namespace CdsHooks.Service.Prefetch;
+namespace CdsHooks.Service.Hooks;
 
 /// <summary>
 /// When the service answers 412 Precondition Failed (CDS Hooks 2.0 item 29: "unable to obtain required

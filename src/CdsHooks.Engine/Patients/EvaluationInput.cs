@@ -1,7 +1,6 @@
-using CdsHooks.Engine.Patients;
 using Hl7.Fhir.Model;
 
-namespace CdsHooks.Engine.Rules;
+namespace CdsHooks.Engine.Patients;
 
 public enum HookKind
 {

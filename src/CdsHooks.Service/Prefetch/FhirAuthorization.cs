@@ -1,4 +1,4 @@
-namespace CdsHooks.Service.Hooks;
+namespace CdsHooks.Service.Prefetch;
 
 /// <summary>fhirAuthorization (CDS Hooks 2.0 §Passing the Access Token). The token is transient:
 /// never logged, never stored (item 16).</summary>

@@ -4,14 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CdsHooks.Engine.Cards;
 using CdsHooks.Engine.Fhir;
-using CdsHooks.Service.Tests.Hooks;
 using CdsHooks.Service.Tests.Infrastructure;
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 
-namespace CdsHooks.Service.Tests.Fhir;
+namespace CdsHooks.Service.Tests.Hooks;
 
 /// <summary>
 /// Every FHIR resource the service writes, checked against the R4 base profiles by Firely's validator

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>A value in a JSON tree and where it sits: a property of an object or an item of an array.</summary>
 internal sealed record Slot(JsonNode Parent, string? Key, int Index, JsonNode? Node, string Path)

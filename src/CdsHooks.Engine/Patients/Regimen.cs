@@ -3,7 +3,18 @@ using System.Collections.Immutable;
 using CdsHooks.Engine.Concepts;
 using Hl7.Fhir.Model;
 
-namespace CdsHooks.Engine.Rules;
+namespace CdsHooks.Engine.Patients;
+
+/// <summary>Where a drug in the regimen comes from.</summary>
+public enum Origin
+{
+    /// <summary>An order in this ordering session (draftOrders).</summary>
+    Draft,
+    /// <summary>Therapy the patient is on now (active request or statement, recent administration).</summary>
+    Active,
+    /// <summary>Therapy that ended.</summary>
+    Past,
+}
 
 /// <summary>One drug in the patient's regimen: drafted now, taken now, or taken before.</summary>
 public sealed record RegimenItem(
@@ -23,26 +34,6 @@ public sealed record RegimenItem(
 
     /// <summary>Active only because of a recent administration (no ongoing order or statement).</summary>
     public bool IsRecentAdministration => Origin == Origin.Active && ResourceType == "MedicationAdministration";
-
-    public bool Is(DrugRole role) =>
-        role.In.Contains(Origin) &&
-        (role.RecentAdministrations || !IsRecentAdministration) &&
-        (Overlaps(role.Concepts, ConceptIds) || Overlaps(role.Classes, ClassIds));
-
-    /// <summary>FrozenSet.Overlaps(IEnumerable) boxes an enumerator per call; this runs for every item
-    /// and every role of every rule, so walk the item's ids by index instead.</summary>
-    private static bool Overlaps(FrozenSet<string> wanted, FrozenSet<string> ids)
-    {
-        foreach (var id in ids.Items)
-        {
-            if (wanted.Contains(id))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     internal static RegimenItem From(
         ImmutableArray<ConceptMatch> matches, Origin origin, bool focus, string type, Resource resource,

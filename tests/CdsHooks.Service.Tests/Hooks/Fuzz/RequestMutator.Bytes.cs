@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>Byte-level mutations and splicing raw values in.</summary>
 internal sealed partial class RequestMutator

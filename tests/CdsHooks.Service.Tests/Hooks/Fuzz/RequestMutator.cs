@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>
 /// Turns a valid fixture request into a hostile one: fields dropped or retyped, wrong resource types,

@@ -1,10 +1,10 @@
 using CdsHooks.Engine.Patients;
 using CdsHooks.Engine.Rules;
 using Hl7.Fhir.Model;
-using static CdsHooks.Engine.Tests.Checks.Labs;
+using static CdsHooks.Engine.Tests.Rules.Checks.Labs;
 using static CdsHooks.Engine.Tests.TestData;
 
-namespace CdsHooks.Engine.Tests.Checks;
+namespace CdsHooks.Engine.Tests.Rules.Checks;
 
 /// <summary>Rule tdm1-safety (check pre-dose-safety) with the real rule file: Kadcyla PI MBC dose modifications.</summary>
 public class PreDoseSafetyCheckTests

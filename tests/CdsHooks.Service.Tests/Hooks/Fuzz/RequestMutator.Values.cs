@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace CdsHooks.Service.Tests.Fuzz;
+namespace CdsHooks.Service.Tests.Hooks.Fuzz;
 
 /// <summary>Mutations of values: dates, quantities, huge and strange strings, raw JSON splices.</summary>
 internal sealed partial class RequestMutator
