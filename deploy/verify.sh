@@ -5,7 +5,7 @@
 #      kept in podman's store; the SDK stand-in trusts this machine's extra CAs and sets
 #      NUGET_CERT_REVOCATION_MODE=offline, so the committed Dockerfile stays free of host-specific steps;
 #   2. podman build --format docker --pull=never --network host (docker format keeps the HEALTHCHECK);
-#   3. runs the image read-only (tmpfs on /tmp and /app/data), published on 127.0.0.1:18080 only, in
+#   3. runs the image read-only (tmpfs on /tmp, a fresh volume on /app/data), published on 127.0.0.1:18080 only, in
 #      Development (authentication off), waits for GET /health/ready, checks discovery and one order-sign call
 #      from fhir-fixtures/ (full prefetch, no FHIR read) that must come back with its warning card, runs the
 #      image's HEALTHCHECK, stops the container with SIGTERM and times the stop;
@@ -113,14 +113,19 @@ podman build --format docker --pull=never --network host -f "$repo/deploy/Docker
 log "built in $(( ($(now_ms) - start) / 1000 )) s; image size $(podman image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
 log "image user $(podman image inspect --format '{{.Config.User}}' "$image"), healthcheck: $(podman image inspect --format '{{if .Config.Healthcheck}}present{{else}}MISSING{{end}}' "$image" 2>/dev/null || echo '?')"
 
-cleanup() { podman rm -f -t 2 "$name" >/dev/null 2>&1 || true; }
+cleanup() {
+  podman rm -f -t 2 "$name" >/dev/null 2>&1 || true
+  podman volume rm -f "$name-data" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
-# run_container NAME-SUFFIX [podman run args...]: read-only root, tmpfs for the two writable paths.
+# run_container [podman run args...]: read-only root; /tmp a tmpfs; /app/data a fresh named volume, which
+# podman fills from the image and so owns by app (a podman tmpfs there would be root's, 0750, whatever
+# mode= says; Kubernetes uses an emptyDir with fsGroup instead).
 run_container() {
   cleanup
   podman run -d --name "$name" --read-only \
-    --tmpfs /tmp:rw,mode=1777 --tmpfs /app/data:rw,uid=1654,gid=1654,mode=0750 \
+    --tmpfs /tmp:rw,mode=1777 -v "$name-data:/app/data" \
     -p "127.0.0.1:$port:8080" "$@" "$image" >/dev/null
 }
 
