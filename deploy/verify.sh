@@ -10,7 +10,9 @@
 #      from fhir-fixtures/ (full prefetch, no FHIR read) that must come back with its warning card, runs the
 #      image's HEALTHCHECK, stops the container with SIGTERM and times the stop;
 #   4. runs it again as Production with a trusted client (a static JWKS made here): ready, discovery public,
-#      a hook call without a token gets 401.
+#      a hook call without a token gets 401;
+#   5. runs it on knowledge mounted the way the kubelet mounts a ConfigMap (..data symlinks), then on broken
+#      knowledge, which must stop the container at start-up without ever being ready.
 #
 #   deploy/verify.sh                 # as root; first run ~8 min (debootstrap), later runs ~2-3 min
 #   deploy/verify.sh --rebuild-base  # make the stand-in base images again
@@ -194,5 +196,48 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/cd
   -H 'Content-Type: application/json' --data-binary "@$repo/fhir-fixtures/$fixture/request.json")
 log "Production POST hook without a token: $code"
 [[ "$code" == 401 ]] || fail "Production hook call without a token answered $code, not 401"
+
+# --- 3. Knowledge from a mounted folder laid out as the kubelet mounts a ConfigMap --------------------------
+# The kubelet writes the files under a timestamped directory, points ..data at it and links each top-level
+# entry through ..data (rules -> ..data/rules): the same tree is built here from cds-cards/ (what
+# knowledge-values.sh feeds the chart; check.sh shows the rendered items rebuild exactly that tree).
+log "run 3: knowledge from a ConfigMap-like mount (..data symlinks), CdsService__KnowledgePath"
+knowledge="$(mktemp -d)"
+stamp="..2026_12_03_00_00_00.000000000"
+mkdir -p "$knowledge/$stamp"
+cp -r "$repo/cds-cards/." "$knowledge/$stamp/"
+rm -f "$knowledge/$stamp/README.md"
+ln -s "$stamp" "$knowledge/..data"
+for entry in "$knowledge/$stamp"/*; do ln -s "..data/$(basename "$entry")" "$knowledge/$(basename "$entry")"; done
+chmod -R a+rX "$knowledge"
+t0=$(now_ms)
+run_container -e ASPNETCORE_ENVIRONMENT=Development -e CdsService__KnowledgePath=/etc/cds-hooks/knowledge \
+  -v "$knowledge:/etc/cds-hooks/knowledge:ro"
+ready_ms=$(wait_ready "$t0") || fail "knowledge mount: not ready"
+health=$(curl -s "http://127.0.0.1:$port/health")
+log "mounted knowledge: ready after ${ready_ms} ms: $health"
+[[ "$(jq .rules <<<"$health")" -eq "$(find "$repo/cds-cards/rules" -name '*.yaml' | wc -l)" ]] || fail "rules missing from the mounted knowledge"
+
+# --- 4. Invalid knowledge: the service must stop at start-up, never become ready -----------------------
+log "run 4: invalid knowledge (a rule file that is no rule) must stop start-up"
+cat >"$knowledge/$stamp/rules/zz-broken.yaml" <<'RULE'
+id: zz-broken
+this-is: not a rule
+RULE
+run_container -e ASPNETCORE_ENVIRONMENT=Development -e CdsService__KnowledgePath=/etc/cds-hooks/knowledge \
+  -v "$knowledge:/etc/cds-hooks/knowledge:ro"
+exit_code=""
+for _ in $(seq 1 60); do
+  if [[ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ]]; then
+    exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$name"); break
+  fi
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)
+  [[ "$code" != 200 ]] || fail "invalid knowledge: the service became ready"
+  sleep 0.5
+done
+[[ -n "$exit_code" && "$exit_code" != 0 ]] || fail "invalid knowledge: the container did not stop with an error"
+log "invalid knowledge: container exited with code $exit_code, never ready; its reason:"
+podman logs "$name" 2>&1 | grep -m 3 -iE 'knowledge|zz-broken' | cut -c1-300 | while read -r line; do log "  $line"; done
+rm -rf "$knowledge"
 cleanup
 log "PASS"
