@@ -102,7 +102,8 @@ refused() { # values that must make helm template fail, with the given message
 }
 step "refused: PostgreSQL without a connection string" refused "needs storage.postgres.connectionString" --set storage.provider=PostgreSQL
 step "refused: Production without trusted clients" refused "trustedClients is empty" --set "authentication.trustedClients=null"
-step "refused: unknown storage provider" refused "must be Sqlite or PostgreSQL" --set storage.provider=Redis
+step "refused: unknown storage provider (values.schema.json)" refused '"Sqlite", "PostgreSQL"' --set storage.provider=Redis
+step "refused: misspelt key (values.schema.json)" refused "Additional property providr is not allowed" --set storage.providr=PostgreSQL
 step "kubernetes-models: rendered manifests (schemas + unknown fields)" \
   node deploy/validate-manifests.mjs "$tools/node_modules" "$work/default.yaml" "$work/all.yaml" "$work/existing.yaml"
 
