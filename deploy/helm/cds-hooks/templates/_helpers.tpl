@@ -52,7 +52,7 @@ app.kubernetes.io/component: cds-service
 {{- end }}
 
 {{- define "cds-hooks.knowledgeEnabled" -}}
-{{- if or .Values.knowledge.configMap.existingConfigMap (and .Values.knowledge.configMap.enabled .Values.knowledge.configMap.files) }}true{{- end }}
+{{- if and .Values.knowledge.configMap.enabled (or .Values.knowledge.configMap.existingConfigMap .Values.knowledge.configMap.files) }}true{{- end }}
 {{- end }}
 
 {{- define "cds-hooks.knowledgeConfigMapName" -}}
