@@ -20,13 +20,15 @@ dir_b="$(cd "$2" && pwd)"
 rounds="${3:-8}"
 env_a="${4:-}"
 env_b="${5:-}"
-mix="${MIX:-$(ls -t "$repo"/artifacts/load/*/mix.tsv 2>/dev/null | head -1)}"
+# The newest mix.tsv (by modification time).
+mix="${MIX:-$(find "$repo/artifacts/load" -mindepth 2 -maxdepth 2 -name mix.tsv -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -1 | cut -d' ' -f2-)}"
 [[ -f $mix ]] || { echo "no mix.tsv: run tests/load/run-load.sh once, or set MIX" >&2; exit 2; }
 work="$(mktemp -d)"
 ports=(5280 5281)
 pids=()
 
 start() { # dir port env
+  # shellcheck disable=SC2086  # $3 is a list of NAME=value words for env, split on purpose
   (cd "$1" && exec env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development $3 ./CdsHooks.Service \
     --urls "http://127.0.0.1:$2" --contentRoot "$1" --CdsService:FeedbackDatabase="$work/feedback-$2.db" \
     --Authentication:Enabled=false >"$work/service-$2.log" 2>&1 </dev/null) &

@@ -61,8 +61,8 @@ jq --arg fhir "http://127.0.0.1:$stub_port/fhir" 'del(.prefetch) | .fhirServer =
 stub_pid=""
 service_pid=""
 cleanup() {
-  [[ -n "$service_pid" ]] && kill "$service_pid" 2>/dev/null || true
-  [[ -n "$stub_pid" ]] && kill "$stub_pid" 2>/dev/null || true
+  if [[ -n "$service_pid" ]]; then kill "$service_pid" 2>/dev/null || true; fi
+  if [[ -n "$stub_pid" ]]; then kill "$stub_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 

@@ -217,9 +217,10 @@ while IFS=$'\t' read -r path body; do
   [[ $status == 200 ]] || die "$(basename "$body") got $status from the service: $(head -c 400 "$answer")"
   jq -e '.cards | type == "array"' "$answer" >/dev/null || die "$(basename "$body"): the answer has no cards array"
 done <"$mix"
-[[ "$(post "$service_port" "$probe_path" "$probe_body" "$out/probe-answer.json")" == 200 ]] &&
-  jq -e '.cards | length > 0' "$out/probe-answer.json" >/dev/null ||
+if ! { [[ "$(post "$service_port" "$probe_path" "$probe_body" "$out/probe-answer.json")" == 200 ]] &&
+  jq -e '.cards | length > 0' "$out/probe-answer.json" >/dev/null; }; then
   die "$probe_fixture produced no card: the service is not doing the work the load test is meant to measure"
+fi
 
 log "starting the floor on 127.0.0.1:$floor_port"
 start floor "$floor_port" "$out/floor.log" \
