@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 
@@ -50,7 +48,7 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"initdb failed with exit code {code}:\n{output}");
         }
 
-        Port = FreePort();
+        Port = Loopback.FreePort();
         await StartAsync();
     }
 
@@ -182,13 +180,6 @@ public sealed class PostgresServer : IAsyncLifetime
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, output + error.Result);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
