@@ -1,7 +1,5 @@
 using CdsHooks.Service.Feedback;
-using CdsHooks.Service.Storage;
 using CdsHooks.Service.Tests.Infrastructure;
-using Npgsql;
 
 namespace CdsHooks.Service.Tests.Feedback;
 
@@ -24,28 +22,11 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresFeedbackStoreTests(PostgresServer server) : FeedbackStoreContract
 {
-    private readonly List<NpgsqlDataSource> _sources = [];
-    private string _database = string.Empty;
+    private readonly PostgresDatabases _databases = new(server);
 
-    protected override async Task<SqlFeedbackStore> NewStoreAsync()
-    {
-        _database = await server.CreateDatabaseAsync("store");
-        return await SameDatabaseAsync();
-    }
+    protected override async Task<SqlFeedbackStore> NewStoreAsync() => new PostgresFeedbackStore(await _databases.NewAsync("store"), "test");
 
-    protected override async Task<SqlFeedbackStore> SameDatabaseAsync()
-    {
-        var source = NpgsqlDataSource.Create(_database);
-        _sources.Add(source);
-        await PostgresSchema.MigrateAsync(source, CancellationToken.None);
-        return new PostgresFeedbackStore(source, "test");
-    }
+    protected override async Task<SqlFeedbackStore> SameDatabaseAsync() => new PostgresFeedbackStore(await _databases.OpenAsync(), "test");
 
-    public override async Task DisposeAsync()
-    {
-        foreach (var source in _sources)
-        {
-            await source.DisposeAsync();
-        }
-    }
+    public override async Task DisposeAsync() => await _databases.DisposeAsync();
 }

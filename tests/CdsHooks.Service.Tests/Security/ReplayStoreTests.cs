@@ -1,5 +1,4 @@
 using CdsHooks.Service.Security;
-using CdsHooks.Service.Storage;
 using CdsHooks.Service.Tests.Infrastructure;
 using Npgsql;
 
@@ -76,8 +75,7 @@ public sealed class InMemoryReplayStoreTests : ReplayStoreContract
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresReplayStoreTests(PostgresServer server) : ReplayStoreContract
 {
-    private readonly List<NpgsqlDataSource> _sources = [];
-    private string _database = string.Empty;
+    private readonly PostgresDatabases _databases = new(server);
 
     [Fact]
     public async Task TryRecord_OnOneInstanceThenAnother_RefusedByTheOther()
@@ -116,31 +114,17 @@ public sealed class PostgresReplayStoreTests(PostgresServer server) : ReplayStor
         await Assert.ThrowsAnyAsync<Exception>(async () => await store.TryRecordAsync(Issuer, "jti-1", Now + 330, CancellationToken.None));
     }
 
-    private protected override async Task<IReplayStore> NewStoreAsync()
-    {
-        _database = await server.CreateDatabaseAsync("replay");
-        return await SameDatabaseAsync();
-    }
+    private protected override async Task<IReplayStore> NewStoreAsync() => new PostgresReplayStore(await _databases.NewAsync("replay"), Time);
 
-    public override async Task DisposeAsync()
-    {
-        foreach (var source in _sources)
-        {
-            await source.DisposeAsync();
-        }
-    }
+    public override async Task DisposeAsync() => await _databases.DisposeAsync();
 
-    private async Task<IReplayStore> SameDatabaseAsync()
-    {
-        var source = NpgsqlDataSource.Create(_database);
-        _sources.Add(source);
-        await PostgresSchema.MigrateAsync(source, CancellationToken.None);
-        return new PostgresReplayStore(source, Time);
-    }
+    private async Task<IReplayStore> SameDatabaseAsync() => new PostgresReplayStore(await _databases.OpenAsync(), Time);
 
     private async Task<List<string>> JtisAsync()
     {
-        await using var command = _sources[0].CreateCommand("SELECT jti FROM jti_seen ORDER BY jti");
+        await using var connection = new NpgsqlConnection(_databases.Current);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT jti FROM jti_seen ORDER BY jti", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var jtis = new List<string>();
         while (await reader.ReadAsync())

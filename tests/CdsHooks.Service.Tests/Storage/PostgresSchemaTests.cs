@@ -8,12 +8,12 @@ namespace CdsHooks.Service.Tests.Storage;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
 {
-    private readonly List<NpgsqlDataSource> _sources = [];
+    private readonly PostgresDatabases _databases = new(server);
 
     [Fact]
     public async Task Migrate_Twice_SecondRunAppliesNothing()
     {
-        var source = await NewDatabaseAsync();
+        var source = await _databases.NewAsync("schema", migrate: false);
 
         var first = await PostgresSchema.MigrateAsync(source, CancellationToken.None);
         var second = await PostgresSchema.MigrateAsync(source, CancellationToken.None);
@@ -27,8 +27,8 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Migrate_FourInstancesAtOnce_OneAppliesTheOthersFindItCurrent()
     {
-        var source = await NewDatabaseAsync();
-        var others = new[] { source, Share(source), Share(source), Share(source) };
+        var source = await _databases.NewAsync("schema", migrate: false);
+        var others = new[] { source, await _databases.OpenAsync(migrate: false), await _databases.OpenAsync(migrate: false), await _databases.OpenAsync(migrate: false) };
 
         var applied = await Task.WhenAll(others.Select(s => Task.Run(() => PostgresSchema.MigrateAsync(s, CancellationToken.None))));
 
@@ -39,7 +39,7 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Migrate_SchemaNewerThanThisBuild_RefusedNamingBothVersions()
     {
-        var source = await NewDatabaseAsync();
+        var source = await _databases.NewAsync("schema", migrate: false);
         await PostgresSchema.MigrateAsync(source, CancellationToken.None);
         await using (var command = source.CreateCommand($"INSERT INTO schema_version (version) VALUES ({PostgresSchema.Latest + 1})"))
         {
@@ -53,28 +53,7 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var source in _sources)
-        {
-            await source.DisposeAsync();
-        }
-    }
-
-    private async Task<NpgsqlDataSource> NewDatabaseAsync()
-    {
-        var source = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("schema"));
-        _sources.Add(source);
-        return source;
-    }
-
-    /// <summary>Another process's data source on the same database (its own pool and connections).</summary>
-    private NpgsqlDataSource Share(NpgsqlDataSource source)
-    {
-        var other = NpgsqlDataSource.Create(source.ConnectionString);
-        _sources.Add(other);
-        return other;
-    }
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     private static async Task<List<int>> ReadIntsAsync(NpgsqlDataSource source, string sql)
     {
