@@ -1,5 +1,6 @@
 using CdsHooks.Service.Security;
 using CdsHooks.Service.Tests.Infrastructure;
+using CdsHooks.Service.Tests.Storage;
 using Npgsql;
 
 namespace CdsHooks.Service.Tests.Security;
@@ -120,18 +121,5 @@ public sealed class PostgresReplayStoreTests(PostgresServer server) : ReplayStor
 
     private async Task<IReplayStore> SameDatabaseAsync() => new PostgresReplayStore(await _databases.OpenAsync(), Time);
 
-    private async Task<List<string>> JtisAsync()
-    {
-        await using var connection = new NpgsqlConnection(_databases.Current);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT jti FROM jti_seen ORDER BY jti", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var jtis = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            jtis.Add(reader.GetString(0));
-        }
-
-        return jtis;
-    }
+    private Task<List<string>> JtisAsync() => StorageCalls.TextColumnAsync(_databases.Current, "SELECT jti FROM jti_seen ORDER BY jti");
 }

@@ -1,6 +1,5 @@
 using CdsHooks.Service.Storage;
 using CdsHooks.Service.Tests.Infrastructure;
-using Npgsql;
 
 namespace CdsHooks.Service.Tests.Storage;
 
@@ -20,8 +19,9 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
 
         Assert.Equal(PostgresSchema.Latest, first);
         Assert.Equal(0, second);
-        Assert.Equal(Enumerable.Range(1, PostgresSchema.Latest), await ReadIntsAsync(source, "SELECT version FROM schema_version ORDER BY version"));
-        Assert.Equal(["cards_shown", "feedback", "jti_seen", "schema_version"], await ReadTablesAsync(source));
+        Assert.Equal(EveryVersion, await RecordedVersionsAsync());
+        Assert.Equal(["cards_shown", "feedback", "jti_seen", "schema_version"], await StorageCalls.TextColumnAsync(_databases.Current,
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
         var applied = await Task.WhenAll(others.Select(s => Task.Run(() => PostgresSchema.MigrateAsync(s, CancellationToken.None))));
 
         Assert.Equal([0, 0, 0, PostgresSchema.Latest], applied.Order());
-        Assert.Equal(Enumerable.Range(1, PostgresSchema.Latest), await ReadIntsAsync(source, "SELECT version FROM schema_version ORDER BY version"));
+        Assert.Equal(EveryVersion, await RecordedVersionsAsync());
     }
 
     [Fact]
@@ -55,29 +55,9 @@ public sealed class PostgresSchemaTests(PostgresServer server) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _databases.DisposeAsync();
 
-    private static async Task<List<int>> ReadIntsAsync(NpgsqlDataSource source, string sql)
-    {
-        await using var command = source.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<int>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetInt32(0));
-        }
+    private static IEnumerable<string> EveryVersion =>
+        Enumerable.Range(1, PostgresSchema.Latest).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        return values;
-    }
-
-    private static async Task<List<string>> ReadTablesAsync(NpgsqlDataSource source)
-    {
-        await using var command = source.CreateCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    private Task<List<string>> RecordedVersionsAsync() =>
+        StorageCalls.TextColumnAsync(_databases.Current, "SELECT version::text FROM schema_version ORDER BY version");
 }

@@ -60,18 +60,22 @@ public static class StorageCalls
     }
 
     /// <summary>The card uuids stored as feedback in the PostgreSQL database.</summary>
-    public static async Task<List<string>> StoredCardsAsync(string connectionString)
+    public static Task<List<string>> StoredCardsAsync(string connectionString) =>
+        TextColumnAsync(connectionString, "SELECT card_uuid FROM feedback ORDER BY card_uuid");
+
+    /// <summary>The first column of a query's rows, as text.</summary>
+    public static async Task<List<string>> TextColumnAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT card_uuid FROM feedback ORDER BY card_uuid", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var cards = new List<string>();
+        var values = new List<string>();
         while (await reader.ReadAsync())
         {
-            cards.Add(reader.GetString(0));
+            values.Add(reader.GetString(0));
         }
 
-        return cards;
+        return values;
     }
 }
