@@ -16,6 +16,7 @@ public sealed class StorageSettingsTests(PostgresServer server)
     [InlineData("PostgreSQL", null, "ConnectionStrings:Postgres is not set")]
     [InlineData("PostgreSQL", "Host=", "names no Host")]
     [InlineData("PostgreSQL", "Hots=db;Password=s3cret-pw", "not a valid PostgreSQL connection string")]
+    [InlineData("PostgreSQL", "Host=127.0.0.1;Port=9;Username=cds;Password=s3cret-pw;Timeout=2", "PostgreSQL 127.0.0.1:9/cds could not be reached or migrated at start-up")]
     [InlineData("Oracle", null, "Storage:Provider is 'Oracle'; it must be 'Sqlite' (the default) or 'PostgreSQL'")]
     public void Start_WrongStorageSetting_RefusedSayingWhatToSet(string provider, string? connectionString, string message)
     {
