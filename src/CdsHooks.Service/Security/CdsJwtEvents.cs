@@ -15,7 +15,8 @@ namespace CdsHooks.Service.Security;
 /// the token's jku selects among them; and its key resolver is synchronous, so a fetch cannot happen inside it. The
 /// cheap header checks (algorithm, kid, issuer, jku allow-list) come first so that no junk token causes a fetch.</item>
 /// <item>After validation (<see cref="TokenValidated"/>): jti required, tenant allowed, and the replay cache by
-/// (issuer, jti) (<see cref="IReplayStore"/>: in memory, or shared in PostgreSQL; a store that cannot answer refuses the token). IdentityModel's TokenReplayCache keys on the whole token string, and an ECDSA signature can be
+/// (issuer, jti) (<see cref="IReplayStore"/>: in memory, or shared through PostgreSQL; a store that cannot answer
+/// refuses the token). IdentityModel's TokenReplayCache keys on the whole token string, and an ECDSA signature can be
 /// re-encoded (s → n − s) into another valid string for the same jti (JwtAuthenticationTests shows it). Recording
 /// here, last, means only a fully valid token is remembered.</item>
 /// <item>The reason of a rejection goes to our log (<see cref="AuthenticationFailed"/>); the caller gets a bare 401
@@ -100,11 +101,7 @@ internal sealed class CdsJwtEvents(TrustedClientRegistry registry, JwksKeyStore 
                 ? "tenant is missing or not allowed for this issuer"
             : null;
         var feature = CdsTokenFeature.Of(context.HttpContext);
-        if (problem is null)
-        {
-            problem = await CheckReplayAsync(context, token, feature).ConfigureAwait(false);
-        }
-
+        problem ??= await CheckReplayAsync(context, token, feature).ConfigureAwait(false); // last: only a valid token is recorded
         if (problem is not null)
         {
             Reject(context, problem, feature?.Issuer ?? string.Empty, feature?.KeyId ?? string.Empty);
