@@ -33,7 +33,7 @@ app.MapDemo();
 app.MapAnalytics();
 app.MapGet("/health", (CdsEngine engine) => TypedResults.Ok(new HealthReport(
     "ok", engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count)));
-app.MapGet("/health/ready", Readiness.Answer); // 503 until the start-up warm-up is done (FetchPathWarmUp)
+app.MapGet("/health/ready", Readiness.Answer); // 503 until the start-up warm-up is done (FetchPathWarmUp) and while the database does not answer
 
 app.Run();
 

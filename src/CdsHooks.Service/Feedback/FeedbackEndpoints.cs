@@ -15,7 +15,7 @@ public static class FeedbackEndpoints
         return app;
     }
 
-    /// <summary>POST {baseUrl}/cds-services/{id}/feedback: stored in SQLite before the 200.</summary>
+    /// <summary>POST {baseUrl}/cds-services/{id}/feedback: stored (SQLite or PostgreSQL) before the 200; 503 if the store fails.</summary>
     public static async Task<Results<Ok<FeedbackReceipt>, JsonHttpResult<Resource>>> Receive(
         string id,
         HttpRequest http,
@@ -50,7 +50,19 @@ public static class FeedbackEndpoints
             return Outcomes.Reject(metrics, error);
         }
 
-        var stored = await store.SaveAsync(id, entries!, time.GetUtcNow(), cancellationToken);
+        int stored;
+        try
+        {
+            stored = await store.SaveAsync(id, entries!, time.GetUtcNow(), cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // Not stored, so no 200: the client may send it again (a resent entry is stored once).
+            FeedbackLog.NotStored(logger, ex, id, entries!.Count);
+            return Outcomes.Reject(metrics, new RequestError(StatusCodes.Status503ServiceUnavailable,
+                Outcomes.Error("transient", "The feedback could not be stored now; send it again later")));
+        }
+
         FeedbackLog.Stored(logger, id, entries!.Count, stored);
         return TypedResults.Ok(new FeedbackReceipt(entries.Count, stored, entries.Count - stored));
     }
@@ -60,4 +72,7 @@ internal static partial class FeedbackLog
 {
     [LoggerMessage(2001, LogLevel.Information, "Feedback for {ServiceId}: {Received} entr(ies), {Stored} new")]
     public static partial void Stored(ILogger logger, string serviceId, int received, int stored);
+
+    [LoggerMessage(2002, LogLevel.Error, "Feedback for {ServiceId}: {Received} entr(ies) not stored (answered 503)")]
+    public static partial void NotStored(ILogger logger, Exception exception, string serviceId, int received);
 }

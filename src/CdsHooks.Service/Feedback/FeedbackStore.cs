@@ -1,13 +1,14 @@
-using System.Globalization;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace CdsHooks.Service.Feedback;
 
 /// <summary>
-/// Feedback in a SQLite file. Writes commit before the endpoint answers 200, and are idempotent:
-/// the same card, outcome, timestamp and accepted suggestions are stored once however often sent.
+/// Feedback in a SQLite file, the embedded default for one instance (Storage:Provider; PostgreSQL is the shared store,
+/// <see cref="PostgresFeedbackStore"/>). Writes commit before the endpoint answers 200, and are idempotent: the same card,
+/// outcome, timestamp and accepted suggestions are stored once however often sent. The SQL is <see cref="SqlFeedbackStore"/>'s.
 /// </summary>
-public sealed partial class FeedbackStore : IFeedbackStore
+public sealed partial class FeedbackStore : SqlFeedbackStore
 {
     private readonly string _connectionString;
 
@@ -44,47 +45,9 @@ public sealed partial class FeedbackStore : IFeedbackStore
         CreateCardsShownTable(connection);
     }
 
-    public string Path { get; }
+    public override string Path { get; }
 
-    /// <returns>How many entries were new (the rest were already stored).</returns>
-    public async Task<int> SaveAsync(string serviceId, IReadOnlyList<FeedbackEntry> entries, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var stored = 0;
-        foreach (var e in entries)
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT OR IGNORE INTO feedback (service_id, card_uuid, outcome, accepted_suggestions, override_system,
-                    override_code, override_display, user_comment, outcome_timestamp, received_at)
-                VALUES ($service, $card, $outcome, $accepted, $system, $code, $display, $comment, $timestamp, $received);
-                """;
-            command.Parameters.AddWithValue("$service", serviceId);
-            command.Parameters.AddWithValue("$card", e.CardUuid);
-            command.Parameters.AddWithValue("$outcome", e.Outcome);
-            command.Parameters.AddWithValue("$accepted", string.Join(",", e.AcceptedSuggestions));
-            command.Parameters.AddWithValue("$system", (object?)e.OverrideSystem ?? DBNull.Value);
-            command.Parameters.AddWithValue("$code", (object?)e.OverrideCode ?? DBNull.Value);
-            command.Parameters.AddWithValue("$display", (object?)e.OverrideDisplay ?? DBNull.Value);
-            command.Parameters.AddWithValue("$comment", (object?)e.UserComment ?? DBNull.Value);
-            command.Parameters.AddWithValue("$timestamp", e.OutcomeTimestamp.ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$received", receivedAt.ToString("O", CultureInfo.InvariantCulture));
-            stored += await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return stored;
-    }
-
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM feedback";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    protected override ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => ValueTask.FromResult<DbConnection>(Open());
 
     private SqliteConnection Open()
     {

@@ -1,3 +1,5 @@
+using CdsHooks.Service.Storage;
+
 namespace CdsHooks.Service.Infrastructure;
 
 /// <summary>Whether the start-up warm-up (<see cref="FetchPathWarmUp"/>) has finished: <c>GET /health/ready</c> answers 503
@@ -12,15 +14,23 @@ public sealed class Readiness
 
     internal void MarkReady(double warmUpMs) => _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
 
-    /// <summary>GET /health/ready: 200 when ready, 503 while warming up (same body type, status in the result).</summary>
-    internal static JsonHttpResult<ReadinessReport> Answer(Readiness readiness)
+    /// <summary>GET /health/ready: 200 when ready, 503 while warming up or while the store's database does not answer
+    /// (same body type, status in the result). The database is asked only once warmed up (<see cref="IDatabaseProbe"/>
+    /// caches its answer for 2 s).</summary>
+    internal static async Task<JsonHttpResult<ReadinessReport>> Answer(Readiness readiness, IDatabaseProbe database, CancellationToken cancellationToken)
     {
         var report = readiness.Report;
+        if (report.Status == "ready" && !await database.AnswersAsync(cancellationToken))
+        {
+            report = report with { Status = "database-unavailable", Reason = "the database does not answer" };
+        }
+
         return TypedResults.Json(report, CdsJsonContext.Default.ReadinessReport,
             statusCode: report.Status == "ready" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
 
-/// <param name="Status"><c>warming-up</c> or <c>ready</c>.</param>
+/// <param name="Status"><c>warming-up</c>, <c>ready</c> or <c>database-unavailable</c>.</param>
 /// <param name="WarmUpMs">How long the warm-up took, once it is done.</param>
-public sealed record ReadinessReport(string Status, double? WarmUpMs);
+/// <param name="Reason">Why the instance is not ready, when the status alone does not say it.</param>
+public sealed record ReadinessReport(string Status, double? WarmUpMs, string? Reason = null);

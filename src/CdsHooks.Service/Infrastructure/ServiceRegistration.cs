@@ -1,6 +1,7 @@
 using CdsHooks.Engine;
 using CdsHooks.Service.Feedback;
 using CdsHooks.Service.Prefetch;
+using CdsHooks.Service.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CdsHooks.Service.Infrastructure;
@@ -8,7 +9,7 @@ namespace CdsHooks.Service.Infrastructure;
 public static class ServiceRegistration
 {
     /// <summary>The engine (knowledge loaded and validated now: bad knowledge stops start-up), the
-    /// prefetch resolver with its FHIR client, the feedback store, JSON, CORS and metrics.</summary>
+    /// prefetch resolver with its FHIR client, the store (feedback, cards shown, jti cache), JSON, CORS and metrics.</summary>
     public static WebApplicationBuilder AddCdsService(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(ServiceOptions.Section);
@@ -25,11 +26,7 @@ public static class ServiceRegistration
                 RecentLabDays = options.RecentLabDays,
             },
             sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new FeedbackStore(
-            Path.IsPathRooted(options.FeedbackDatabase)
-                ? options.FeedbackDatabase
-                : Path.Combine(builder.Environment.ContentRootPath, options.FeedbackDatabase)));
-        builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
+        builder.AddCdsStorage(options); // SQLite by default, PostgreSQL when Storage:Provider says so
         builder.AddFhirAccess();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<FetchPathWarmUp>();
@@ -72,7 +69,7 @@ public static class ServiceRegistration
     public static void WarmUp(this WebApplication app)
     {
         var engine = app.Services.GetRequiredService<CdsEngine>();
-        var store = app.Services.GetRequiredService<FeedbackStore>();
+        var store = app.Services.GetRequiredService<IFeedbackStore>(); // PostgreSQL: the schema is migrated here
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CdsHooks.Service");
         StartupLog.Ready(logger, engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count, store.Path);
         if (!app.Services.GetRequiredService<Security.SecurityState>().Enabled)

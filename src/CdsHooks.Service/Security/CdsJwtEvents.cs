@@ -15,7 +15,8 @@ namespace CdsHooks.Service.Security;
 /// the token's jku selects among them; and its key resolver is synchronous, so a fetch cannot happen inside it. The
 /// cheap header checks (algorithm, kid, issuer, jku allow-list) come first so that no junk token causes a fetch.</item>
 /// <item>After validation (<see cref="TokenValidated"/>): jti required, tenant allowed, and the replay cache by
-/// (issuer, jti). IdentityModel's TokenReplayCache keys on the whole token string, and an ECDSA signature can be
+/// (issuer, jti) (<see cref="IReplayStore"/>: in memory, or shared through PostgreSQL; a store that cannot answer
+/// refuses the token). IdentityModel's TokenReplayCache keys on the whole token string, and an ECDSA signature can be
 /// re-encoded (s → n − s) into another valid string for the same jti (JwtAuthenticationTests shows it). Recording
 /// here, last, means only a fully valid token is remembered.</item>
 /// <item>The reason of a rejection goes to our log (<see cref="AuthenticationFailed"/>); the caller gets a bare 401
@@ -23,7 +24,7 @@ namespace CdsHooks.Service.Security;
 /// the JWT failed validation"). Never the token: only its issuer, kid and the path.</item>
 /// </list>
 /// </summary>
-internal sealed class CdsJwtEvents(TrustedClientRegistry registry, JwksKeyStore jwks, ReplayCache replay, ILogger<CdsJwtEvents> logger)
+internal sealed class CdsJwtEvents(TrustedClientRegistry registry, JwksKeyStore jwks, IReplayStore replay, ILogger<CdsJwtEvents> logger)
     : JwtBearerEvents
 {
     private static readonly JsonWebTokenHandler Reader = new() { MaximumTokenSizeInBytes = JwtAuthentication.MaxTokenBytes };
@@ -91,21 +92,20 @@ internal sealed class CdsJwtEvents(TrustedClientRegistry registry, JwksKeyStore 
         context.Token = token;
     }
 
-    public override Task TokenValidated(TokenValidatedContext context)
+    public override async Task TokenValidated(TokenValidatedContext context)
     {
         var token = (JsonWebToken)context.SecurityToken;
         var client = registry.Find(token.Issuer)!; // ValidIssuers let only trusted issuers through
         var problem = string.IsNullOrEmpty(token.Id) ? "jti is missing"
             : client.Tenants.Count > 0 && (!token.TryGetPayloadValue<string>("tenant", out var tenant) || tenant is null || !client.Tenants.Contains(tenant))
                 ? "tenant is missing or not allowed for this issuer"
-            : !replay.TryRecord(token.Issuer, token.Id, token.GetPayloadValue<long>("exp") + registry.Options.ClockSkewSeconds)
-                ? "jti was already used (replay)"
             : null;
         var feature = CdsTokenFeature.Of(context.HttpContext);
+        problem ??= await CheckReplayAsync(context, token, feature).ConfigureAwait(false); // last: only a valid token is recorded
         if (problem is not null)
         {
             Reject(context, problem, feature?.Issuer ?? string.Empty, feature?.KeyId ?? string.Empty);
-            return Task.CompletedTask;
+            return;
         }
 
         // Only what the service may use: who called (iss), the call's jti and the tenant; not every claim of the token.
@@ -119,7 +119,26 @@ internal sealed class CdsJwtEvents(TrustedClientRegistry registry, JwksKeyStore 
 
         context.Principal = new ClaimsPrincipal(identity);
         SecurityLog.Accepted(logger, context.Request.Method, context.Request.Path, feature?.Issuer ?? string.Empty, feature?.KeyId ?? string.Empty);
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Records the jti; a replay, or a replay store that cannot answer (shared store's database unavailable),
+    /// refuses the token: never accepted unchecked (fail closed).</summary>
+    private async Task<string?> CheckReplayAsync(TokenValidatedContext context, JsonWebToken token, CdsTokenFeature? feature)
+    {
+        try
+        {
+            var forgetAfter = token.GetPayloadValue<long>("exp") + registry.Options.ClockSkewSeconds;
+            return await replay.TryRecordAsync(token.Issuer, token.Id, forgetAfter, context.HttpContext.RequestAborted).ConfigureAwait(false)
+                ? null
+                : "jti was already used (replay)";
+        }
+#pragma warning disable CA1031 // whatever the store's failure, the token is refused (401) and the reason logged; never a 500
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SecurityLog.ReplayUnchecked(logger, ex, context.Request.Method, context.Request.Path, feature?.Issuer ?? string.Empty);
+            return "the jti could not be checked against the replay cache (store unavailable)";
+        }
     }
 
     public override Task AuthenticationFailed(AuthenticationFailedContext context)

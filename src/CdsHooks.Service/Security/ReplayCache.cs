@@ -3,18 +3,20 @@ using System.Collections.Concurrent;
 namespace CdsHooks.Service.Security;
 
 /// <summary>
-/// The jti values seen, per issuer, each kept until its token expires (CDS Hooks 2.0 item 55: jti
-/// "used to protect against replay attacks"). Only tokens that passed every other check are recorded,
-/// so an attacker without a trusted key cannot fill it. In memory, per instance: behind a load balancer
-/// a replay to another instance is not caught (docs/data-access-and-trust.md).
+/// The jti replay cache in memory, per instance: the one used with the embedded SQLite store (one instance). Behind a
+/// load balancer a replay to another instance is not caught by it; with Storage:Provider = PostgreSQL the instances
+/// share <see cref="PostgresReplayStore"/> instead (docs/data-access-and-trust.md).
 /// </summary>
-internal sealed class ReplayCache(TimeProvider time)
+internal sealed class ReplayCache(TimeProvider time) : IReplayStore
 {
     private const int SweepAbove = 10_000;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private long _nextSweep;
     private long _nextSizeSweep;
     private long _count; // ConcurrentDictionary.Count takes every bucket lock: not on each request
+
+    public ValueTask<bool> TryRecordAsync(string issuer, string jti, long forgetAfterUnixSeconds, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryRecord(issuer, jti, forgetAfterUnixSeconds));
 
     /// <summary>Records (issuer, jti) until <paramref name="forgetAfter"/> (Unix seconds); false if it was seen.</summary>
     public bool TryRecord(string issuer, string jti, long forgetAfter)

@@ -18,4 +18,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(4005, LogLevel.Warning, "JWKS fetch from {Url} failed: {Reason}; the keys already known are kept")]
     public static partial void JwksFetchFailed(ILogger logger, string url, string reason);
+
+    [LoggerMessage(4006, LogLevel.Error, "JWT refused on {Method} {Path}: the replay cache could not be checked (iss {Issuer}); refused rather than accepted unchecked")]
+    public static partial void ReplayUnchecked(ILogger logger, Exception exception, string method, string path, string issuer);
 }
