@@ -10,7 +10,27 @@ public sealed class Readiness
 
     public ReadinessReport Report => _report;
 
-    internal void MarkReady(double warmUpMs) => _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
+    private readonly Lock _marking = new();
+
+    internal void MarkReady(double warmUpMs)
+    {
+        lock (_marking)
+        {
+            if (_report.Status != "stopping") // a warm-up that ends during the shutdown drain must not make it ready again
+            {
+                _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
+            }
+        }
+    }
+
+    /// <summary>The host is shutting down (SIGTERM): 503 from now on, while calls are still answered (<see cref="GracefulShutdown"/>).</summary>
+    internal void MarkStopping()
+    {
+        lock (_marking)
+        {
+            _report = new ReadinessReport("stopping", _report.WarmUpMs);
+        }
+    }
 
     /// <summary>GET /health/ready: 200 when ready, 503 while warming up (same body type, status in the result).</summary>
     internal static JsonHttpResult<ReadinessReport> Answer(Readiness readiness)
@@ -21,6 +41,6 @@ public sealed class Readiness
     }
 }
 
-/// <param name="Status"><c>warming-up</c> or <c>ready</c>.</param>
+/// <param name="Status"><c>warming-up</c>, <c>ready</c> or <c>stopping</c>.</param>
 /// <param name="WarmUpMs">How long the warm-up took, once it is done.</param>
 public sealed record ReadinessReport(string Status, double? WarmUpMs);
