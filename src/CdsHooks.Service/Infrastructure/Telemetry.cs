@@ -87,7 +87,9 @@ public static class Telemetry
                 .AddSource(ServiceTracing.SourceName)
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    o.Filter = http => !IsProbe(http.Request.Path); // probes and scrapes every few seconds: noise
+                    // Probes and scrapes come every few seconds: noise. The instrumentation sees every ASP.NET Core host in
+                    // the process; only this service's requests are traced (its tests run FHIR stubs in-process).
+                    o.Filter = http => !IsProbe(http.Request.Path) && http.RequestServices?.GetService<TelemetryState>() is not null;
                     o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                 })
                 .AddHttpClientInstrumentation(o =>
