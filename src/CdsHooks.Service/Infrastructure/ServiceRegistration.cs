@@ -33,6 +33,7 @@ public static class ServiceRegistration
         builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         builder.AddFhirAccess();
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<ReadinessGauge>();
         builder.Services.AddSingleton<FetchPathWarmUp>();
         builder.Services.AddHostedService<WarmUpHostedService>(); // GET /health/ready: 503 until it is done
         GracefulShutdown.Register(builder); // SIGTERM: 503 "stopping", calls answered during the drain, then stop
@@ -89,6 +90,7 @@ public static class ServiceRegistration
         }
 
         var store = app.Services.GetRequiredService<FeedbackStore>();
+        _ = app.Services.GetRequiredService<ReadinessGauge>(); // observed from now on
         StartupLog.Ready(logger, engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count, store.Path);
         if (!app.Services.GetRequiredService<Security.SecurityState>().Enabled)
         {
