@@ -87,9 +87,7 @@ public static class Telemetry
                 .AddSource(ServiceTracing.SourceName)
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    // Probes and scrapes come every few seconds: noise. The instrumentation sees every ASP.NET Core host in
-                    // the process; only this service's requests are traced (its tests run FHIR stubs in-process).
-                    o.Filter = http => !IsProbe(http.Request.Path) && http.RequestServices?.GetService<TelemetryState>() is not null;
+                    o.Filter = http => !IsProbe(http.Request.Path); // probes and scrapes come every few seconds: noise
                     o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                 })
                 .AddHttpClientInstrumentation(o =>
