@@ -45,9 +45,9 @@ public static class Telemetry
         var fromEnvironment = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var endpoint = string.IsNullOrWhiteSpace(fromEnvironment) ? options.OtlpEndpoint : fromEnvironment;
         var otlp = !string.IsNullOrWhiteSpace(endpoint);
-        if (otlp && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        if (otlp && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
         {
-            throw new InvalidOperationException($"Invalid telemetry configuration: the OTLP endpoint '{endpoint}' is not an absolute URL");
+            throw new InvalidOperationException($"Invalid telemetry configuration: the OTLP endpoint '{endpoint}' is not an absolute http(s) URL");
         }
 
         builder.Services.AddSingleton(new TelemetryState(otlp, options.Prometheus));

@@ -129,15 +129,6 @@ public sealed class TracingTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Telemetry_NothingConfigured_NoProviderAndNoExporter()
-    {
-        using var factory = new CdsServiceFactory();
-        Assert.Equal(new TelemetryState(false, false), factory.Services.GetRequiredService<TelemetryState>());
-        Assert.Null(factory.Services.GetService<TracerProvider>());
-        Assert.Null(factory.Services.GetService<MeterProvider>());
-    }
-
-    [Fact]
     public void Telemetry_OtlpEndpointSet_TracerAndMeterProviders()
     {
         var state = _factory.Services.GetRequiredService<TelemetryState>();
