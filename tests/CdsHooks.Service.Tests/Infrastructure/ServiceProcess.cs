@@ -21,7 +21,9 @@ public sealed class ServiceProcess : IDisposable
         Port = FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{Port}/");
         var output = ServiceOutput();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(output, "CdsHooks.Service.dll")])
+        // The muxer running these tests (dotnet test sets DOTNET_HOST_PATH), else the one on the PATH.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet, [Path.Combine(output, "CdsHooks.Service.dll")])
         {
             WorkingDirectory = Path.Combine(Repo.Root, "src", "CdsHooks.Service"), // the content root, as with dotnet run (wwwroot, appsettings)
             RedirectStandardOutput = true,
