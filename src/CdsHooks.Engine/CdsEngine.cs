@@ -30,6 +30,9 @@ public sealed class CdsEngine
     /// the engine knows nothing of who reads its spans. <c>StartActivity</c> answers null while nobody listens.</summary>
     private readonly ActivitySource? _tracing;
 
+    /// <summary>No rule matched (the usual case): nothing to render, and no list made for it.</summary>
+    private static readonly List<(RuleDefinition Rule, Finding? Finding)> NothingFound = [];
+
     public CdsEngine(KnowledgeBase knowledge, EngineOptions options, TimeProvider time, ActivitySource? tracing = null)
         : this(knowledge, options, time, [], tracing)
     {
@@ -114,7 +117,7 @@ public sealed class CdsEngine
         var fired = ImmutableArray.CreateBuilder<string>();
         using (var span = _tracing?.StartActivity("cds.cards"))
         {
-            foreach (var (rule, finding) in found ?? [])
+            foreach (var (rule, finding) in found ?? NothingFound)
             {
                 try
                 {

@@ -104,9 +104,12 @@ public static class HookEndpoints
             }
         }
 
-        foreach (var kind in resolved.Problems.Keys)
+        if (resolved.Problems.Count > 0) // the usual case (all data present) enumerates nothing
         {
-            metrics.Unavailable(kind);
+            foreach (var kind in resolved.Problems.Keys)
+            {
+                metrics.Unavailable(kind);
+            }
         }
 
         var data = resolved.Data;
