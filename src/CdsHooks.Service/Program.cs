@@ -13,9 +13,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCdsService();
 builder.AddCdsSecurity();
 builder.AddCdsAnalytics();
+builder.AddCdsTelemetry();
 
 var app = builder.Build();
-app.WarmUp();
+if (!app.WarmUp())
+{
+    await app.DisposeAsync(); // writes out the log line that names the invalid knowledge
+    return 1;
+}
+
 app.UseOperationOutcomeErrors();
 app.UseCors();
 if (app.Services.GetRequiredService<SecurityState>().Enabled)
@@ -31,11 +37,13 @@ app.MapHooks();
 app.MapFeedback();
 app.MapDemo();
 app.MapAnalytics();
+app.MapTelemetry(); // GET /metrics when Telemetry:Prometheus is on
 app.MapGet("/health", (CdsEngine engine) => TypedResults.Ok(new HealthReport(
     "ok", engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count)));
 app.MapGet("/health/ready", Readiness.Answer); // 503 until the start-up warm-up is done (FetchPathWarmUp) and while the database does not answer
 
-app.Run();
+await app.RunAsync(); // on SIGTERM: GracefulShutdown drains, then the process exits 0
+return 0;
 
 /// <summary>Entry point; public for WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -31,9 +31,15 @@ internal sealed partial class CardRenderer
     /// <summary>The fixed parts of the unidentified-drug card, which depend on the knowledge only.</summary>
     private readonly (CardSource Source, List<CdsLink>? Links, CardExtension Extension) _unidentified;
 
+    /// <summary>The last line of the cards that are not a rule's own finding: every card's detail names the knowledge
+    /// version it was judged with (a rule's card says it in its closing line, <see cref="Detail"/>), so that a
+    /// clinician's screenshot tells which knowledge roll-out said it.</summary>
+    private readonly string _knowledgeLine;
+
     public CardRenderer(KnowledgeBase knowledge)
     {
         _knowledge = knowledge;
+        _knowledgeLine = $"\n\n_Knowledge base {knowledge.Version}._";
         _fill = Fill;
         _orders = SuggestionBuilder.NewOrders(knowledge);
         _templates = knowledge.Rules
@@ -101,7 +107,7 @@ internal sealed partial class CardRenderer
             Summary = Summary($"Check not completed: {rule.Title}. Review this order manually."),
             Detail = $"The check **{rule.Title}** (`{rule.Id}`) failed while evaluating this order, so its result is " +
                      "unknown: it is not a pass. The failure has been logged for the clinical informatics team. " +
-                     "Please review the regimen against the source guidance yourself.",
+                     "Please review the regimen against the source guidance yourself." + _knowledgeLine,
             Indicator = "warning",
             Source = parts.Source,
             OverrideReasons = _manifestOverrideReasons,
@@ -127,7 +133,7 @@ internal sealed partial class CardRenderer
                      notChecked +
                      "Kadcyla (ado-trastuzumab emtansine), Enhertu (fam-trastuzumab deruxtecan) and Herceptin " +
                      "(trastuzumab) have different doses and must never be substituted for one another. " +
-                     "Use both the brand and the full nonproprietary name on the order.",
+                     "Use both the brand and the full nonproprietary name on the order." + _knowledgeLine,
             Indicator = "warning",
             Source = _unidentified.Source,
             OverrideReasons = _manifestOverrideReasons,

@@ -55,22 +55,33 @@ public static class HookEndpoints
                 Outcomes.Error("not-found", $"There is no CDS service '{id}'; GET /cds-services lists them")));
         }
 
-        var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
-        if (bodyError is not null)
-        {
-            return Outcomes.Reject(metrics, bodyError);
-        }
-
         HookRequest? request;
         RequestError? error;
-        using (body)
+        using (var span = ServiceTracing.Source.StartActivity("cds.read"))
         {
-            (request, error) = RequestReader.Read(body!.Memory, service); // read into Firely's objects: the pooled buffer goes back now
+            span?.SetTag("cds.service", service.Id);
+            var (body, bodyError) = await BodyReader.ReadAsync(http, options.Value.MaxRequestBytes, cancellationToken);
+            if (bodyError is not null)
+            {
+                span?.SetTag("cds.outcome", bodyError.Status);
+                ServiceTracing.TagRequest(service.Id, service.Hook, bodyError.Status);
+                return Outcomes.Reject(metrics, bodyError);
+            }
+
+            using (body)
+            {
+                (request, error) = RequestReader.Read(body!.Memory, service); // read into Firely's objects: the pooled buffer goes back now
+            }
+
+            span?.SetTag("cds.request.bytes", body.Length);
+            span?.SetTag("cds.draft_orders", request?.DraftOrders.Entry.Count);
+            span?.SetTag("cds.outcome", error?.Status);
         }
 
         if (error is not null)
         {
             HookLog.Rejected(logger, service.Id, error.Status, Outcomes.Where(error.Outcome));
+            ServiceTracing.TagRequest(service.Id, service.Hook, error.Status);
             return Outcomes.Reject(metrics, error);
         }
 
@@ -81,7 +92,26 @@ public static class HookEndpoints
             HookLog.Tolerated(logger, request.HookInstance, element);
         }
 
-        var resolved = await prefetch.ResolveAsync(request.ForPrefetch(), cancellationToken);
+        ResolvedData resolved;
+        using (var span = ServiceTracing.Source.StartActivity("cds.prefetch"))
+        {
+            resolved = await prefetch.ResolveAsync(request.ForPrefetch(), cancellationToken);
+            if (span is not null)
+            {
+                // Data kinds (e.g. "Observations") and counts only: which kinds were missing says nothing of the patient.
+                span.SetTag("cds.prefetch.unavailable", HookLog.List(resolved.Data.Unavailable));
+                span.SetTag("cds.prefetch.unreadable", resolved.Data.Unreadable.Count);
+            }
+        }
+
+        if (resolved.Problems.Count > 0) // the usual case (all data present) enumerates nothing
+        {
+            foreach (var kind in resolved.Problems.Keys)
+            {
+                metrics.Unavailable(kind);
+            }
+        }
+
         var data = resolved.Data;
         if (data.Unreadable.Count > 0)
         {
@@ -107,6 +137,7 @@ public static class HookEndpoints
         {
             HookLog.PreconditionFailed(logger, service.Id, request.HookInstance, HookLog.List(data.Unavailable),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            ServiceTracing.TagRequest(service.Id, service.Hook, StatusCodes.Status412PreconditionFailed);
             return Outcomes.Reject(metrics, new RequestError(StatusCodes.Status412PreconditionFailed, missing));
         }
 
@@ -117,6 +148,7 @@ public static class HookEndpoints
                 HookLog.List(data.Unavailable), result.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        ServiceTracing.TagRequest(service.Id, service.Hook, StatusCodes.Status200OK);
         shown?.Record(service, result.Cards); // for the override report: a queue write, the database is written in the background
         return TypedResults.Json(new CdsResponse { Cards = result.Cards }, CdsJsonContext.Default.CdsResponse);
     }

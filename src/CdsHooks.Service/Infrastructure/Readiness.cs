@@ -12,7 +12,27 @@ public sealed class Readiness
 
     public ReadinessReport Report => _report;
 
-    internal void MarkReady(double warmUpMs) => _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
+    private readonly Lock _marking = new();
+
+    internal void MarkReady(double warmUpMs)
+    {
+        lock (_marking)
+        {
+            if (_report.Status != "stopping") // a warm-up that ends during the shutdown drain must not make it ready again
+            {
+                _report = new ReadinessReport("ready", Math.Round(warmUpMs, 1));
+            }
+        }
+    }
+
+    /// <summary>The host is shutting down (SIGTERM): 503 from now on, while calls are still answered (<see cref="GracefulShutdown"/>).</summary>
+    internal void MarkStopping()
+    {
+        lock (_marking)
+        {
+            _report = new ReadinessReport("stopping", _report.WarmUpMs);
+        }
+    }
 
     /// <summary>GET /health/ready: 200 when ready, 503 while warming up or while the store's database does not answer
     /// (same body type, status in the result). The database is asked only once warmed up (<see cref="IDatabaseProbe"/>
@@ -30,7 +50,7 @@ public sealed class Readiness
     }
 }
 
-/// <param name="Status"><c>warming-up</c>, <c>ready</c> or <c>database-unavailable</c>.</param>
+/// <param name="Status"><c>warming-up</c>, <c>ready</c>, <c>stopping</c> (after SIGTERM) or <c>database-unavailable</c>.</param>
 /// <param name="WarmUpMs">How long the warm-up took, once it is done.</param>
 /// <param name="Reason">Why the instance is not ready, when the status alone does not say it.</param>
 public sealed record ReadinessReport(string Status, double? WarmUpMs, string? Reason = null);

@@ -14,6 +14,8 @@ public sealed class ServiceMetrics
     private readonly Histogram<double> _evaluationMs;
     private readonly Counter<long> _tolerated;
     private readonly Counter<long> _unreadable;
+    private readonly Counter<long> _unavailable;
+    private readonly Counter<long> _fhirReads;
 
     public ServiceMetrics(IMeterFactory meters)
         : this(meters, MeterName)
@@ -32,6 +34,8 @@ public sealed class ServiceMetrics
         _tolerated = meter.CreateCounter<long>("cds.fhir.tolerated", description: "FHIR elements that could not be read and that no rule reads, by element");
         _unreadable = meter.CreateCounter<long>("cds.fhir.unreadable", description: "Patient records left out because an element the rules read could not be read");
         _evaluationMs = meter.CreateHistogram<double>("cds.evaluation.duration", "ms", "In-process rule evaluation time");
+        _unavailable = meter.CreateCounter<long>("cds.prefetch.unavailable", description: "Kinds of patient data neither prefetched nor obtained from the FHIR server, by kind");
+        _fhirReads = meter.CreateCounter<long>("cds.fhir.reads", description: "Reads (pages) from an EHR's FHIR server, by outcome");
     }
 
     private long _ruleFailureCount;
@@ -55,6 +59,24 @@ public sealed class ServiceMetrics
     public void Tolerated(string element) => _tolerated.Add(1, new KeyValuePair<string, object?>("element", element));
 
     public void Unreadable(int records) => _unreadable.Add(records);
+
+    public void Unavailable(CdsHooks.Engine.Patients.DataKind kind) => _unavailable.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
+
+    /// <param name="outcome"><c>ok</c>, or why the read failed: <c>http_error</c>, <c>refused</c> (401/403), <c>timeout</c>,
+    /// <c>circuit_open</c>, <c>unreachable</c>, <c>invalid</c> (not FHIR JSON, too large, a link outside the server).</param>
+    public void FhirRead(string outcome) => _fhirReads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    private static string KindName(CdsHooks.Engine.Patients.DataKind kind) => kind switch
+    {
+        // Names without an allocation per call; the kinds are few and fixed.
+        CdsHooks.Engine.Patients.DataKind.Patient => "Patient",
+        CdsHooks.Engine.Patients.DataKind.Conditions => "Conditions",
+        CdsHooks.Engine.Patients.DataKind.Observations => "Observations",
+        CdsHooks.Engine.Patients.DataKind.MedicationRequests => "MedicationRequests",
+        CdsHooks.Engine.Patients.DataKind.MedicationStatements => "MedicationStatements",
+        CdsHooks.Engine.Patients.DataKind.MedicationAdministrations => "MedicationAdministrations",
+        _ => kind.ToString(),
+    };
 
     public void Rejected(int status) => _rejected.Add(1, new KeyValuePair<string, object?>("status", status));
 }

@@ -25,4 +25,8 @@ public sealed class ServiceOptions
 
     /// <summary>Window in days for "recent" platelets and liver tests before a T-DM1 dose.</summary>
     public int RecentLabDays { get; set; } = 14;
+
+    /// <summary>On SIGTERM, seconds during which the instance answers 503 on <c>/health/ready</c> and still serves calls,
+    /// before it stops listening: the time load balancers need to see it leave (<see cref="GracefulShutdown"/>).</summary>
+    public int ShutdownDrainSeconds { get; set; } = 5;
 }

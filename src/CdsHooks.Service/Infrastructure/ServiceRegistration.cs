@@ -25,12 +25,15 @@ public static class ServiceRegistration
                 Formulary = options.Formulary.Count == 0 ? null : options.Formulary.ToHashSet(StringComparer.Ordinal),
                 RecentLabDays = options.RecentLabDays,
             },
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            ServiceTracing.Source)); // the engine's stage spans (facts, rules, cards), when telemetry is on
         builder.AddCdsStorage(options); // SQLite by default, PostgreSQL when Storage:Provider says so
         builder.AddFhirAccess();
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<ReadinessGauge>();
         builder.Services.AddSingleton<FetchPathWarmUp>();
         builder.Services.AddHostedService<WarmUpHostedService>(); // GET /health/ready: 503 until it is done
+        GracefulShutdown.Register(builder); // SIGTERM: 503 "stopping", calls answered during the drain, then stop
         // The framework's console logger with its JSON formatter (settings in Logging:Console). The line per hook call
         // (HookLog.Answered) is Information: raise Logging:LogLevel:CdsHooks.Engine.CdsEngine (its category) to Warning to drop it.
         builder.Logging.AddJsonConsole();
@@ -65,12 +68,26 @@ public static class ServiceRegistration
         options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
     }
 
-    /// <summary>Builds the singletons now so that bad knowledge or an unwritable database stops start-up.</summary>
-    public static void WarmUp(this WebApplication app)
+    /// <summary>Builds the singletons now so that bad knowledge or an unwritable database stops start-up. False when the
+    /// knowledge is invalid: every problem is logged (critical, file and path named) and the caller exits non-zero
+    /// without ever listening, so the instance never becomes ready and the previous roll-out keeps serving.</summary>
+    public static bool WarmUp(this WebApplication app)
     {
-        var engine = app.Services.GetRequiredService<CdsEngine>();
-        var store = app.Services.GetRequiredService<IFeedbackStore>(); // PostgreSQL: the schema is migrated here
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CdsHooks.Service");
+        CdsEngine engine;
+        try
+        {
+            engine = app.Services.GetRequiredService<CdsEngine>();
+        }
+        catch (CdsHooks.Engine.Knowledge.KnowledgeException ex)
+        {
+            var options = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
+            StartupLog.InvalidKnowledge(logger, options.KnowledgePath ?? Path.Combine(AppContext.BaseDirectory, "cds-cards"), ex.Message);
+            return false;
+        }
+
+        var store = app.Services.GetRequiredService<IFeedbackStore>(); // PostgreSQL: the schema is migrated here
+        _ = app.Services.GetRequiredService<ReadinessGauge>(); // observed from now on
         StartupLog.Ready(logger, engine.Knowledge.Version, engine.Knowledge.Rules.Length, engine.Knowledge.Concepts.Concepts.Count, store.Path);
         if (!app.Services.GetRequiredService<Security.SecurityState>().Enabled)
         {
@@ -79,6 +96,7 @@ public static class ServiceRegistration
 
         _ = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
         CdsHooks.Engine.Fhir.FhirJson.WarmUp(); // Firely's class mappings, built once at start-up
+        return true;
     }
 }
 
@@ -86,6 +104,9 @@ internal static partial class StartupLog
 {
     [LoggerMessage(1, LogLevel.Information, "Knowledge {Version} loaded: {Rules} rule(s), {Concepts} drug concept(s); feedback stored in {Database}")]
     public static partial void Ready(ILogger logger, string version, int rules, int concepts, string database);
+
+    [LoggerMessage(3, LogLevel.Critical, "Knowledge in {Folder} is invalid; the service does not start. {Problems}")]
+    public static partial void InvalidKnowledge(ILogger logger, string folder, string problems);
 
     [LoggerMessage(2, LogLevel.Critical,
         "AUTHENTICATION IS OFF ({Environment}): any caller can invoke the CDS services. This is allowed only in Development; never expose this instance.")]

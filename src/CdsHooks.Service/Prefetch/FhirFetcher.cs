@@ -13,14 +13,22 @@ namespace CdsHooks.Service.Prefetch;
 /// (CDS Hooks 2.0 item 30); the token lives only in the outgoing header, never in a log or a result.
 /// Redirects are not followed: an allowed server must not be able to send us elsewhere.
 /// </summary>
-internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
+/// <remarks>Every read is counted by outcome (<c>cds.fhir.reads</c>), the start-up warm-up's loopback reads included.</remarks>
+internal sealed class FhirFetcher(HttpClient http, ServiceMetrics metrics) : IFhirFetcher
 {
     public async Task<FetchResult> FetchAsync(Uri fhirServer, FhirAuthorization? authorization, string query, CancellationToken cancellationToken)
+    {
+        var (result, outcome) = await ReadAsync(fhirServer, authorization, query, cancellationToken).ConfigureAwait(false);
+        metrics.FhirRead(outcome);
+        return result;
+    }
+
+    private async Task<(FetchResult Result, string Outcome)> ReadAsync(Uri fhirServer, FhirAuthorization? authorization, string query, CancellationToken cancellationToken)
     {
         var url = Resolve(fhirServer, query);
         if (url is null)
         {
-            return new FetchResult.Failure("a next link points outside fhirServer and was not followed");
+            return (new FetchResult.Failure("a next link points outside fhirServer and was not followed"), "invalid");
         }
 
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
@@ -35,14 +43,15 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
             using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound && IsRead(query))
             {
-                return new FetchResult.Success(null, []); // a read of a resource that does not exist: no data
+                return (new FetchResult.Success(null, []), "ok"); // a read of a resource that does not exist: no data
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return new FetchResult.Failure(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+                return (new FetchResult.Failure(refused
                     ? $"the FHIR server refused access (HTTP {(int)response.StatusCode})"
-                    : $"the FHIR server answered HTTP {(int)response.StatusCode}");
+                    : $"the FHIR server answered HTTP {(int)response.StatusCode}"), refused ? "refused" : "http_error");
             }
 
             // The content is already buffered (at most MaxResponseBytes, HttpClient's limit); it is copied once into a
@@ -55,35 +64,37 @@ internal sealed class FhirFetcher(HttpClient http) : IFhirFetcher
                     .ConfigureAwait(false);
                 if (body is null)
                 {
-                    return new FetchResult.Failure($"the FHIR server's answer is larger than {http.MaxResponseContentBufferSize} bytes");
+                    return (new FetchResult.Failure($"the FHIR server's answer is larger than {http.MaxResponseContentBufferSize} bytes"), "invalid");
                 }
 
-                return Read(body.Memory);
+                var read = Read(body.Memory);
+                return (read, read is FetchResult.Success ? "ok" : "invalid");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            metrics.FhirRead("timeout"); // the hook's deadline (or the caller, gone)
             throw; // the hook's deadline or the caller: the resolver decides what that means
         }
         catch (TimeoutRejectedException)
         {
-            return new FetchResult.Failure("the FHIR server did not answer in time");
+            return (new FetchResult.Failure("the FHIR server did not answer in time"), "timeout");
         }
         catch (BrokenCircuitException)
         {
-            return new FetchResult.Failure("the FHIR server is failing (circuit open); not called");
+            return (new FetchResult.Failure("the FHIR server is failing (circuit open); not called"), "circuit_open");
         }
         catch (HttpRequestException ex)
         {
-            return new FetchResult.Failure("the FHIR server could not be reached: " + ex.HttpRequestError);
+            return (new FetchResult.Failure("the FHIR server could not be reached: " + ex.HttpRequestError), "unreachable");
         }
         catch (TaskCanceledException)
         {
-            return new FetchResult.Failure("the FHIR server did not answer in time");
+            return (new FetchResult.Failure("the FHIR server did not answer in time"), "timeout");
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
-            return new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON");
+            return (new FetchResult.Failure("the FHIR server's answer is not valid FHIR JSON"), "invalid");
         }
     }
 

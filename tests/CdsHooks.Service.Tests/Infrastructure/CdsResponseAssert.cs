@@ -6,7 +6,8 @@ namespace CdsHooks.Service.Tests.Infrastructure;
 /// Checks a hook response against the CDS Hooks 2.0 card rules (cds-hooks-2.0.md §G-H, the checks
 /// Inferno runs): no null/""/[]/{} anywhere but the top-level cards array, uuid on every card and
 /// suggestion, summary under 140 characters, indicator enum, source label and topic, selectionBehavior
-/// with suggestions, non-empty actions with description, override reasons with display, absolute links.
+/// with suggestions, non-empty actions with description, override reasons with display, absolute links; and ours:
+/// the knowledge version in the extension and in the detail.
 /// </summary>
 public static class CdsResponseAssert
 {
@@ -25,6 +26,9 @@ public static class CdsResponseAssert
             Assert.False(string.IsNullOrWhiteSpace((string?)card["source"]?["label"]));
             Assert.NotNull(card["source"]?["topic"]?["code"]);
             Assert.NotNull(card["source"]?["topic"]?["system"]);
+            var version = (string?)card["extension"]?["regimen-check.knowledge-version"];
+            Assert.False(string.IsNullOrWhiteSpace(version), "card.extension names the knowledge version");
+            Assert.Contains(version!, (string?)card["detail"] ?? string.Empty, StringComparison.Ordinal); // docs/operations.md: every card's detail names it
 
             if (card["suggestions"] is JsonArray suggestions)
             {

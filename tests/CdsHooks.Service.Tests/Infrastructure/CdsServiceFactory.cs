@@ -24,6 +24,7 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
         {
             ["CdsService:FeedbackDatabase"] = DatabasePath,
             ["CdsService:KnowledgePath"] = Path.Combine(Repo.Root, "cds-cards"),
+            ["CdsService:ShutdownDrainSeconds"] = "0", // no load balancer to wait for: disposing a factory stops at once
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
