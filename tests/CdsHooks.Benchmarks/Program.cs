@@ -11,7 +11,23 @@ namespace CdsHooks.Benchmarks;
 /// </summary>
 internal static class Program
 {
-    public static void Main(string[] args) =>
+    public static void Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "paired": // HookCall against FirelyParseOnly in alternating blocks: the 1.3 x target on a busy host
+                Paired.Run(args.Length > 1 ? args[1] : Fixtures.FullPrefetch, args.Length > 2 ? int.Parse(args[2]) : 40);
+                break;
+            case "allocation-by-type": // what Firely's deserializer allocates, by type (sampled by the runtime)
+                AllocationByType.Run();
+                break;
+            default:
+                Run(args);
+                break;
+        }
+    }
+
+    private static void Run(string[] args) =>
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance
             .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond))); // one unit across tables
 }

@@ -51,7 +51,7 @@ ms_now() { date +%s%3N; }
 
 if [[ $build -eq 1 || ! -x "$publish/CdsHooks.Service" ]]; then
   log "publishing the service (Release)"
-  dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release -o "$publish" --nologo -v quiet >"$out/publish.log" 2>&1 ||
+  dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release --use-current-runtime --self-contained false -o "$publish" --nologo -v quiet >"$out/publish.log" 2>&1 ||
     { tail -30 "$out/publish.log" >&2; exit 1; }
 fi
 

@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"; repo="$(cd "$here/../.." && pwd)"
 rounds="${1:-3}"; seconds="${2:-10}"; port=5191
 command -v hey >/dev/null || { echo "hey is missing: apt-get install -y hey" >&2; exit 1; }
 work="$(mktemp -d)"
-dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release -o "$work/service" --nologo -v quiet >"$work/publish.log"
+dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release --use-current-runtime --self-contained false -o "$work/service" --nologo -v quiet >"$work/publish.log"
 body="$repo/fhir-fixtures/r01-tdm1-letrozole-rxnorm-ingredient-sign/request.json"
 url="http://127.0.0.1:$port/cds-services/triple-positive-order-sign"
 

@@ -126,7 +126,7 @@ log "results in $out"
 # ---------------------------------------------------------------- build
 if [[ $build -eq 1 || ! -x "$publish/service/CdsHooks.Service" || ! -x "$publish/floor/CdsHooks.LoadFloor" ]]; then
   log "publishing the service and the floor (Release)"
-  dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release -o "$publish/service" --nologo -v quiet >"$out/publish.log" 2>&1 ||
+  dotnet publish "$repo/src/CdsHooks.Service/CdsHooks.Service.csproj" -c Release --use-current-runtime --self-contained false -o "$publish/service" --nologo -v quiet >"$out/publish.log" 2>&1 ||
     { tail -30 "$out/publish.log" >&2; die "publishing the service"; }
   dotnet publish "$here/Floor/CdsHooks.LoadFloor.csproj" -c Release -o "$publish/floor" --nologo -v quiet >>"$out/publish.log" 2>&1 ||
     { tail -30 "$out/publish.log" >&2; die "publishing the floor"; }
