@@ -105,12 +105,12 @@ public sealed class CardsShownWriter(
 
 internal static partial class AnalyticsLog
 {
-    [LoggerMessage(3001, LogLevel.Error, "Could not record {Count} card(s) shown for the override report")]
+    [LoggerMessage(8001, LogLevel.Error, "Could not record {Count} card(s) shown for the override report")]
     public static partial void RecordFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(3002, LogLevel.Information, "Retention: {Count} card(s)-shown record(s) older than {Days} days deleted")]
+    [LoggerMessage(8002, LogLevel.Information, "Retention: {Count} card(s)-shown record(s) older than {Days} days deleted")]
     public static partial void Purged(ILogger logger, int count, int days);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Retention of cards-shown records failed; retried in an hour")]
+    [LoggerMessage(8003, LogLevel.Warning, "Retention of cards-shown records failed; retried in an hour")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
 }

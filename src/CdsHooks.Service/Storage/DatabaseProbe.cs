@@ -80,12 +80,12 @@ internal sealed class PostgresDatabaseProbe(NpgsqlDataSource dataSource, string 
 
 internal static partial class StorageLog
 {
-    [LoggerMessage(6001, LogLevel.Error, "{Database} does not answer ({Error}): not ready until it does")]
+    [LoggerMessage(7001, LogLevel.Error, "{Database} does not answer ({Error}): not ready until it does")]
     public static partial void Unavailable(ILogger logger, string database, string error);
 
-    [LoggerMessage(6002, LogLevel.Information, "{Database} answers again: ready")]
+    [LoggerMessage(7002, LogLevel.Information, "{Database} answers again: ready")]
     public static partial void Available(ILogger logger, string database);
 
-    [LoggerMessage(6003, LogLevel.Information, "{Database}: schema at version {Version} ({Applied} migration(s) applied now)")]
+    [LoggerMessage(7003, LogLevel.Information, "{Database}: schema at version {Version} ({Applied} migration(s) applied now)")]
     public static partial void Migrated(ILogger logger, string database, int version, int applied);
 }

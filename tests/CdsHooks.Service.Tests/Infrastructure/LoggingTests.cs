@@ -38,4 +38,20 @@ public sealed class LoggingTests
         Assert.DoesNotContain("pat-1", logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-fhir-token-2", logs.All, StringComparison.Ordinal);
     }
+
+    /// <summary>Operators filter and alert by event id (docs/operations.md): two messages must never share one.</summary>
+    [Fact]
+    public void EventIds_AcrossTheService_AreUnique()
+    {
+        var ids = typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+            .SelectMany(m => m.GetCustomAttributes(typeof(LoggerMessageAttribute), false).Cast<LoggerMessageAttribute>()
+                .Select(a => (a.EventId, Method: m.DeclaringType!.Name + "." + m.Name)))
+            .ToList();
+
+        Assert.True(ids.Count > 30, $"only {ids.Count} log messages found: the scan no longer sees them");
+        var shared = ids.GroupBy(i => i.EventId).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(i => i.Method))}").ToList();
+        Assert.True(shared.Count == 0, "event ids used twice: " + string.Join("; ", shared));
+    }
 }
