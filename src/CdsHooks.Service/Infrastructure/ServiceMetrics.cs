@@ -60,23 +60,11 @@ public sealed class ServiceMetrics
 
     public void Unreadable(int records) => _unreadable.Add(records);
 
-    public void Unavailable(CdsHooks.Engine.Patients.DataKind kind) => _unavailable.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
+    public void Unavailable(CdsHooks.Engine.Patients.DataKind kind) => _unavailable.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
 
     /// <param name="outcome"><c>ok</c>, or why the read failed: <c>http_error</c>, <c>refused</c> (401/403), <c>timeout</c>,
     /// <c>circuit_open</c>, <c>unreachable</c>, <c>invalid</c> (not FHIR JSON, too large, a link outside the server).</param>
     public void FhirRead(string outcome) => _fhirReads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-
-    private static string KindName(CdsHooks.Engine.Patients.DataKind kind) => kind switch
-    {
-        // Names without an allocation per call; the kinds are few and fixed.
-        CdsHooks.Engine.Patients.DataKind.Patient => "Patient",
-        CdsHooks.Engine.Patients.DataKind.Conditions => "Conditions",
-        CdsHooks.Engine.Patients.DataKind.Observations => "Observations",
-        CdsHooks.Engine.Patients.DataKind.MedicationRequests => "MedicationRequests",
-        CdsHooks.Engine.Patients.DataKind.MedicationStatements => "MedicationStatements",
-        CdsHooks.Engine.Patients.DataKind.MedicationAdministrations => "MedicationAdministrations",
-        _ => kind.ToString(),
-    };
 
     public void Rejected(int status) => _rejected.Add(1, new KeyValuePair<string, object?>("status", status));
 }
