@@ -25,7 +25,7 @@ public static class JwtAuthentication
     {
         var registry = TrustedClientRegistry.Build(options, builder.Environment.IsDevelopment());
         builder.Services.AddSingleton(registry);
-        builder.Services.TryAddSingleton<IReplayStore, ReplayCache>(); // unless the storage registered a shared one (PostgreSQL)
+        // IReplayStore (in memory, or shared through PostgreSQL) is chosen with the store: Storage/StorageRegistration.cs.
         builder.Services.AddSingleton<JwksKeyStore>();
         builder.Services.AddSingleton<CdsJwtEvents>();
         builder.Services.AddHttpContextAccessor(); // the key and audience of this request, for the validation delegates
