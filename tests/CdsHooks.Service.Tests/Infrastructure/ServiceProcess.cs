@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CdsHooks.Service.Tests.Infrastructure;
 
 /// <summary>
 /// The service as a process: <c>dotnet CdsHooks.Service.dll</c> from its own build output (content root: its project folder), on a free
-/// loopback port, in Development (authentication off), with a throwaway feedback database. Its console output is kept.
+/// loopback port, configured by environment variables as a deployment is: Development (authentication off) unless the settings
+/// say <c>ASPNETCORE_ENVIRONMENT</c>; its public base URL is its own loopback address (tokens are minted for it), and the
+/// feedback database is a throwaway SQLite file unless the settings choose PostgreSQL. Its console output is kept.
 /// Disposing kills the process if it is still running (this process only, by its id).
 /// </summary>
 public sealed class ServiceProcess : IDisposable
@@ -18,8 +19,9 @@ public sealed class ServiceProcess : IDisposable
 
     private ServiceProcess(IReadOnlyDictionary<string, string> settings)
     {
-        Port = FreePort();
+        Port = Loopback.FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{Port}/");
+        Client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         var output = ServiceOutput();
         // The muxer running these tests (dotnet test sets DOTNET_HOST_PATH), else the one on the PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -31,7 +33,9 @@ public sealed class ServiceProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = BaseUrl.AbsoluteUri.TrimEnd('/');
+        start.Environment["ASPNETCORE_URLS"] = PublicBaseUrl;
+        start.Environment["Authentication__PublicBaseUrl"] = PublicBaseUrl;
+        start.Environment["Authentication__AllowLoopbackHttp"] = "true";
         start.Environment["CdsService__FeedbackDatabase"] = Path.Combine(_data, "feedback.db");
         start.Environment["CdsService__KnowledgePath"] = Path.Combine(Repo.Root, "cds-cards");
         foreach (var (key, value) in settings)
@@ -51,7 +55,15 @@ public sealed class ServiceProcess : IDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The public base URL as configured (Authentication:PublicBaseUrl), without a trailing slash.</summary>
+    public string PublicBaseUrl => BaseUrl.AbsoluteUri.TrimEnd('/');
+
+    /// <summary>A client for this instance (base address set).</summary>
+    public HttpClient Client { get; }
+
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join("\n", _output);
@@ -109,12 +121,19 @@ public sealed class ServiceProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>kill -9: no shutdown, no flush, no drain.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
+        Client.Dispose();
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            KillHard();
         }
 
         _process.Dispose();
@@ -136,13 +155,6 @@ public sealed class ServiceProcess : IDisposable
         return File.Exists(Path.Combine(output, "CdsHooks.Service.dll"))
             ? output
             : throw new InvalidOperationException($"The service is not built at {output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Keep(string? line)

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using CdsHooks.Service.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using WireMock.RequestBuilders;
@@ -83,7 +83,7 @@ public sealed class HttpStub : IAsyncDisposable
         HttpStub? stub = null;
         var server = WireMockServer.Start(new WireMockServerSettings
         {
-            Urls = [$"http://127.0.0.1:{FreePort()}"],
+            Urls = [$"http://127.0.0.1:{Loopback.FreePort()}"],
             StartAdminInterface = false,
             ReadStaticMappings = false,
             // WireMock logs a request once it has answered it; the tests need it as it arrives (a hanging answer
@@ -99,7 +99,7 @@ public sealed class HttpStub : IAsyncDisposable
     }
 
     /// <summary>A URL on a loopback port where nothing listens: connecting is refused.</summary>
-    public static Uri RefusedUrl() => new($"http://127.0.0.1:{FreePort()}/fhir/");
+    public static Uri RefusedUrl() => new($"http://127.0.0.1:{Loopback.FreePort()}/fhir/");
 
     public void On(string route, params StubResponse[] answers) => Respond(Scripted, route, true, answers);
 
@@ -181,14 +181,5 @@ public sealed class HttpStub : IAsyncDisposable
     {
         var rest = path.StartsWith(_basePath + "/", StringComparison.Ordinal) ? path[(_basePath.Length + 1)..] : path.TrimStart('/');
         return rest.Split('/')[0];
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

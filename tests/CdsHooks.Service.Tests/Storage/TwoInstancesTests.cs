@@ -27,6 +27,7 @@ public sealed class TwoInstancesTests(PostgresServer server) : IAsyncLifetime, I
         _database = await server.CreateDatabaseAsync("two_instances");
         var environment = new Dictionary<string, string>
         {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", // authentication on, as deployed
             ["Storage__Provider"] = "PostgreSQL",
             ["ConnectionStrings__Postgres"] = _database,
             ["Authentication__TrustedClients__0__Issuer"] = Issuer,
