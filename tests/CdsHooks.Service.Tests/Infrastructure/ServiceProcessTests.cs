@@ -53,7 +53,7 @@ public sealed class ServiceProcessTests : IDisposable
         await WaitUntilAsync(() => fhir.Count("Observation") > 0, TimeSpan.FromSeconds(30)); // the call waits on the FHIR server
         service.Terminate();
 
-        var readiness = await WaitForReadinessAsync(client, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5));
+        var readiness = await ReadinessPoll.WaitForAsync(client, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5));
         Assert.Equal("stopping", (string?)readiness["status"]);
         var duringDrain = await HookCalls.PostAsync(client, HookCalls.Fixture("r01-tdm1-letrozole-rxnorm-ingredient-sign")); // prefetched: no read
         Assert.Equal(HttpStatusCode.OK, duringDrain.Status);
@@ -77,21 +77,6 @@ public sealed class ServiceProcessTests : IDisposable
             var target = Path.Combine(_knowledge, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
-        }
-    }
-
-    private static async Task<JsonNode> WaitForReadinessAsync(HttpClient client, HttpStatusCode status, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            using var response = await client.GetAsync(new Uri("health/ready", UriKind.Relative), deadline.Token);
-            if (response.StatusCode == status)
-            {
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync(deadline.Token))!;
-            }
-
-            await Task.Delay(50, deadline.Token);
         }
     }
 

@@ -27,14 +27,14 @@ public sealed class DatabaseOutageTests(PostgresServer server) : IClassFixture<P
         using var factory = new CdsServiceFactory(settings, "Production", s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = factory.CreateClient();
         string Token() => TestTokens.Sign(keys.Ec, "ES384", TestTokens.Claims(SecuredService.Static, SecuredService.Base + StorageCalls.FeedbackPath));
-        await StorageCalls.WaitForReadinessAsync(client, HttpStatusCode.OK);
+        await ReadinessPoll.WaitForAsync(client, HttpStatusCode.OK);
         using var before = await StorageCalls.PostFeedbackAsync(client, StorageCalls.Feedback("before"), Token());
 
         await server.StopAsync();
         try
         {
             using var during = await StorageCalls.PostFeedbackAsync(client, StorageCalls.Feedback("during"), Token());
-            var notReady = await StorageCalls.WaitForReadinessAsync(client, HttpStatusCode.ServiceUnavailable);
+            var notReady = await ReadinessPoll.WaitForAsync(client, HttpStatusCode.ServiceUnavailable);
 
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, during.StatusCode);
@@ -47,7 +47,7 @@ public sealed class DatabaseOutageTests(PostgresServer server) : IClassFixture<P
             await server.StartAsync();
         }
 
-        await StorageCalls.WaitForReadinessAsync(client, HttpStatusCode.OK);
+        await ReadinessPoll.WaitForAsync(client, HttpStatusCode.OK);
         using var after = await StorageCalls.PostFeedbackAsync(client, StorageCalls.Feedback("after"), Token());
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(["after", "before"], await StorageCalls.StoredCardsAsync(settings["ConnectionStrings:Postgres"]!));
@@ -63,7 +63,7 @@ public sealed class DatabaseOutageTests(PostgresServer server) : IClassFixture<P
             ["ConnectionStrings:Postgres"] = connectionString,
         });
         using var client = factory.CreateClient();
-        await StorageCalls.WaitForReadinessAsync(client, HttpStatusCode.OK);
+        await ReadinessPoll.WaitForAsync(client, HttpStatusCode.OK);
 
         await server.StopAsync();
         try

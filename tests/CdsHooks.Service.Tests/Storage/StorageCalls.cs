@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace CdsHooks.Service.Tests.Storage;
 
-/// <summary>Feedback posts, readiness polls and row counts shared by the storage tests.</summary>
+/// <summary>Feedback posts and row counts shared by the storage tests.</summary>
 public static class StorageCalls
 {
     public const string FeedbackPath = "/cds-services/triple-positive-order-sign/feedback";
@@ -31,32 +31,6 @@ public static class StorageCalls
         }
 
         return await client.SendAsync(request);
-    }
-
-    /// <summary>Polls GET /health/ready (bounded: 60 s) until it answers <paramref name="status"/>; returns the body.</summary>
-    public static async Task<JsonNode> WaitForReadinessAsync(HttpClient client, HttpStatusCode status)
-    {
-        var last = string.Empty;
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                if (response.StatusCode == status)
-                {
-                    return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message; // a process still starting
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"/health/ready did not answer {(int)status} within 60 s; last answer: {last}");
     }
 
     /// <summary>The card uuids stored as feedback in the PostgreSQL database.</summary>

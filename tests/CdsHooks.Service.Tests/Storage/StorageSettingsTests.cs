@@ -43,7 +43,7 @@ public sealed class StorageSettingsTests(PostgresServer server)
             services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = factory.CreateClient();
 
-        var ready = await StorageCalls.WaitForReadinessAsync(client, HttpStatusCode.OK);
+        var ready = await ReadinessPoll.WaitForAsync(client, HttpStatusCode.OK);
         var hook = await HookCalls.PostAsync(client, HookCalls.TdmWithLetrozole());
         using var feedback = await StorageCalls.PostFeedbackAsync(client, StorageCalls.Feedback("card-a", "card-b"));
 

@@ -141,7 +141,7 @@ public sealed class TwoInstancesTests(PostgresServer server) : IAsyncLifetime, I
     {
         try
         {
-            await StorageCalls.WaitForReadinessAsync(instance.Client, HttpStatusCode.OK);
+            await ReadinessPoll.WaitForAsync(instance.Client, HttpStatusCode.OK);
         }
         catch (TimeoutException ex)
         {
