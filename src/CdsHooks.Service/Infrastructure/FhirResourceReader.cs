@@ -24,10 +24,25 @@ internal static partial class FhirResourceReader
     /// Throws <see cref="JsonException"/> for JSON that is broken as JSON (the caller rejects the request).</summary>
     public static ResourceRead Read(ref Utf8JsonReader reader)
     {
-        Resource? resource;
         var faults = new List<EntryFault>();
         var tolerated = new List<string>();
-        var start = reader; // a copy: where the resource begins, to skip it whole if Firely gives up half-way
+        var start = reader; // a copy: where the resource begins, to read it again or skip it whole
+        var resource = WellFormedResourceReader.TryRead(ref reader);
+        if (resource is null)
+        {
+            reader = start;
+            resource = ReadWithFirely(ref reader, faults, tolerated);
+        }
+
+        return Checked(resource, faults, tolerated);
+    }
+
+    /// <summary>Firely's deserializer, for what <see cref="WellFormedResourceReader"/> leaves to it: its partial result,
+    /// with each fault sorted into <paramref name="faults"/> or <paramref name="tolerated"/>.</summary>
+    private static Resource? ReadWithFirely(ref Utf8JsonReader reader, List<EntryFault> faults, List<string> tolerated)
+    {
+        Resource? resource;
+        var start = reader;
         try
         {
             resource = JsonSerializer.Deserialize<Resource>(ref reader, FhirJson.Options);
@@ -38,7 +53,8 @@ internal static partial class FhirResourceReader
             // exception from deep inside. The JSON itself is sound: skip the resource and report it as unreadable.
             reader = start;
             reader.Skip();
-            return new ResourceRead(null, [new EntryFault(null, "resourceType", "a resource (or a resource inside it) has an abstract or unknown resourceType")], tolerated);
+            faults.Add(new EntryFault(null, "resourceType", "a resource (or a resource inside it) has an abstract or unknown resourceType"));
+            return null;
         }
         catch (DeserializationFailedException ex)
         {
@@ -69,6 +85,12 @@ internal static partial class FhirResourceReader
                 $"a FHIR resource is not valid JSON text (byte {ex.BytePositionInLine ?? 0} of line {(ex.LineNumber ?? 0) + 1})", ex);
         }
 
+        return resource;
+    }
+
+    /// <summary>The record checks on what was read (<see cref="RecordCheck"/>): faults in elements the engine reads.</summary>
+    private static ResourceRead Checked(Resource? resource, List<EntryFault> faults, List<string> tolerated)
+    {
         if (resource is null)
         {
             return new ResourceRead(null, faults.Count > 0 ? faults : [new EntryFault(null, "resourceType", "the resource could not be read")], tolerated);
