@@ -9,7 +9,7 @@ namespace CdsHooks.Service.Tests.Prefetch;
 /// what was not checked.
 /// </summary>
 [Collection(TimingCollection.Name)]
-public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFixture<ServiceWithFhirAccess>, IAsyncLifetime
+public sealed partial class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFixture<ServiceWithFhirAccess>, IAsyncLifetime
 {
     /// <summary>The fixture's budget plus a generous allowance for a shared 2-core machine.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(ServiceWithFhirAccess.TimeoutMs + 300);
@@ -177,65 +177,6 @@ public sealed class FhirFallbackTests(ServiceWithFhirAccess service) : IClassFix
         Assert.Single(answer.Combination);
         Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
         Assert.True(answer.Elapsed < Budget, $"answered in {answer.Elapsed.TotalMilliseconds:F0} ms");
-    }
-
-    [Fact]
-    public async Task Post_FetchedSearchsetPaginated_FollowsNextLinks()
-    {
-        _fhir.On("MedicationRequest",
-            StubResponse.Searchset("{base}MedicationRequest?patient=pat-1&page=2", CompletedAspirin),
-            StubResponse.Searchset(null, ActiveLetrozole));
-
-        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmAlone(_fhir.BaseUrl, "t"));
-
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(2, _fhir.Count("MedicationRequest"));
-        Assert.Contains(_fhir.Requests, r => r.PathAndQuery.EndsWith("page=2", StringComparison.Ordinal) && r.Authorization == "Bearer t");
-        Assert.Single(answer.Combination); // letrozole was on page 2
-    }
-
-    [Fact]
-    public async Task Post_PrefetchedSearchsetPaginated_FollowsNextLinkOnFhirServer()
-    {
-        _fhir.On("MedicationRequest", StubResponse.Searchset(null, ActiveLetrozole));
-        var body = HookCalls.TdmAlone(_fhir.BaseUrl, "t")
-            .WithPrefetch("medicationRequests", StubResponse.FhirPage(_fhir.BaseUrl + "MedicationRequest?patient=pat-1&page=2", CompletedAspirin));
-
-        var answer = await HookCalls.PostAsync(service.Client, body);
-
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(1, _fhir.Count("MedicationRequest"));
-        Assert.Single(answer.Combination);
-    }
-
-    [Fact]
-    public async Task Post_NextLinkOutsideFhirServer_NotFollowedAndNamedAsNotChecked()
-    {
-        await using var elsewhere = HttpStub.Start();
-        _fhir.On("MedicationRequest", StubResponse.Searchset(elsewhere.BaseUrl + "MedicationRequest?page=2", CompletedAspirin));
-
-        var answer = await HookCalls.PostAsync(service.Client, HookCalls.TdmWithLetrozole(_fhir.BaseUrl, "t"));
-
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Empty(elsewhere.Requests);
-        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Post_PrefetchedNextLinkWithoutFhirServer_KeepsFirstPageAndNamesItIncomplete()
-    {
-        var body = HookCalls.TdmWithLetrozole()
-            .WithPrefetch("medicationRequests", StubResponse.FhirPage("https://ehr.example.org/fhir/MedicationRequest?page=2", CompletedAspirin));
-        foreach (var key in new[] { "patient", "conditions", "observations", "medicationStatements", "medicationAdministrations" })
-        {
-            body.WithPrefetch(key, null);
-        }
-
-        var answer = await HookCalls.PostAsync(service.Client, body);
-
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Contains("medication orders could not be obtained", answer.Details, StringComparison.Ordinal);
-        Assert.DoesNotContain("medication statements could not be obtained", answer.Details, StringComparison.Ordinal);
     }
 
     [Fact]
