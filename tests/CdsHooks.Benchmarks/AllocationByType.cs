@@ -6,23 +6,24 @@ using Hl7.Fhir.Model;
 namespace CdsHooks.Benchmarks;
 
 /// <summary>
-/// What Firely's deserializer allocates for the full-prefetch request, by type: the runtime's allocation sampling
-/// events (one about every 100 KB, with the type that crossed it) over 500 parses. Shows how much of the parse's
-/// allocation is the model's objects and how much the deserializer's own bookkeeping (paths, seen-property sets).
-/// <c>dotnet run -c Release --project tests/CdsHooks.Benchmarks -- allocation-by-type</c>
+/// What a whole hook call (<c>hook</c>) or Firely's deserializer alone (<c>firely</c>) allocates for the full-prefetch
+/// request, by type: the runtime's allocation sampling events (one about every 100 KB, with the type that crossed it)
+/// over 500 calls. Shows how much is the model's objects and how much bookkeeping (paths, seen-property sets).
+/// <c>dotnet run -c Release --project tests/CdsHooks.Benchmarks -- allocation-by-type [hook|firely]</c>
 /// </summary>
 internal sealed class AllocationByType : EventListener
 {
     private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
 
-    public static void Run()
+    public static void Run(string what)
     {
         var scenario = Scenario.Load(Fixtures.FullPrefetch);
         var pipeline = new PipelineBenchmarks { Fixture = Fixtures.FullPrefetch };
         pipeline.Setup();
+        Action call = what == "firely" ? () => pipeline.FirelyParseOnly() : () => pipeline.HookCall();
         for (var i = 0; i < 200; i++)
         {
-            pipeline.FirelyParseOnly();
+            call();
         }
 
         using var listener = new AllocationByType();
@@ -30,11 +31,11 @@ internal sealed class AllocationByType : EventListener
         const int parses = 500;
         for (var i = 0; i < parses; i++)
         {
-            pipeline.FirelyParseOnly();
+            call();
         }
 
         var perParse = (GC.GetAllocatedBytesForCurrentThread() - before) / parses;
-        Console.WriteLine($"{scenario.Body.Length / 1024.0:F1} KB body: {perParse / 1024.0:F1} KB allocated per parse; by type (sampled):");
+        Console.WriteLine($"{scenario.Body.Length / 1024.0:F1} KB body, {what}: {perParse / 1024.0:F1} KB allocated per call; by type (sampled):");
         var total = (double)listener._bytes.Values.Sum();
         foreach (var (type, bytes) in listener._bytes.OrderByDescending(kv => kv.Value).Take(25))
         {

@@ -18,8 +18,8 @@ internal static class Program
             case "paired": // HookCall against FirelyParseOnly in alternating blocks: the 1.3 x target on a busy host
                 Paired.Run(args.Length > 1 ? args[1] : Fixtures.FullPrefetch, args.Length > 2 ? int.Parse(args[2]) : 40);
                 break;
-            case "allocation-by-type": // what Firely's deserializer allocates, by type (sampled by the runtime)
-                AllocationByType.Run();
+            case "allocation-by-type": // what a call (hook) or Firely's deserializer (firely) allocates, by type (sampled)
+                AllocationByType.Run(args.Length > 1 ? args[1] : "hook");
                 break;
             default:
                 Run(args);
