@@ -17,7 +17,7 @@ internal static partial class WellFormedResourceReader
                 return false;
             }
 
-            var list = property.Value.CreateList();
+            var list = property.NewList!();
             do
             {
                 var item = (PrimitiveType)property.Value.CreateInstance();

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
@@ -20,13 +21,16 @@ internal static partial class WellFormedResourceReader
     }
 
     /// <summary>One JSON property name of a class: the element it sets and the class of its value.</summary>
-    private sealed class Property(string element, ClassMapping value, bool isCollection, bool isResource, bool underscore, int slot)
+    private sealed class Property(string element, ClassMapping value, Func<IList>? newList, bool isResource, bool underscore, int slot)
     {
         public string Element { get; } = element;
 
+        /// <summary>Makes the list a repeating element holds; null for a single value.</summary>
+        public Func<IList>? NewList { get; } = newList;
+
         public ClassMapping Value { get; } = value;
 
-        public bool IsCollection { get; } = isCollection;
+        public bool IsCollection => NewList is not null;
 
         public bool IsResource { get; } = isResource;
 
@@ -76,7 +80,7 @@ internal static partial class WellFormedResourceReader
                 }
                 else if (element.Choice == ChoiceType.ResourceChoice)
                 {
-                    _byName[element.Name] = new Property(element.Name, element.PropertyTypeMapping, element.IsCollection, isResource: true, underscore: false, slot);
+                    Add(element.Name, element, element.PropertyTypeMapping, slot, isResource: true);
                 }
                 else if (Instantiable(element) is { } type)
                 {
@@ -98,18 +102,35 @@ internal static partial class WellFormedResourceReader
             : element.PropertyTypeMapping is { NativeType.IsAbstract: false } declared ? declared
             : null;
 
-        private void Add(string name, PropertyMapping element, ClassMapping type, int slot)
+        private void Add(string name, PropertyMapping element, ClassMapping type, int slot, bool isResource = false)
         {
-            if (type.NativeType.IsAbstract)
+            var newList = element.IsCollection ? ListOf(element, type) : null;
+            if (type.NativeType.IsAbstract && !isResource || element.IsCollection && newList is null)
             {
                 return; // nothing to make: left to Firely
             }
 
-            _byName[name] = new Property(element.Name, type, element.IsCollection, isResource: false, underscore: false, slot);
+            _byName[name] = new Property(element.Name, type, newList, isResource, underscore: false, slot);
             if (type.IsFhirPrimitive)
             {
-                _byName["_" + name] = new Property(element.Name, type, element.IsCollection, isResource: false, underscore: true, slot + 1);
+                _byName["_" + name] = new Property(element.Name, type, newList, isResource: false, underscore: true, slot + 1);
             }
+        }
+
+        /// <summary>The list a repeating element holds: a list of its class, or where the model declares a list of an
+        /// abstract type (<c>Meta.profile</c> is a <c>List&lt;PrimitiveType&gt;</c>, for FHIR releases that differ), a list
+        /// of that declared type, which is what Firely fills. Null when neither can be made: the element is left to Firely.</summary>
+        private static Func<IList>? ListOf(PropertyMapping element, ClassMapping type)
+        {
+            var declared = element.NativeProperty?.PropertyType;
+            if (declared is null || declared.IsInstanceOfType(type.CreateList()))
+            {
+                return type.CreateList;
+            }
+
+            return declared is { IsAbstract: false, IsInterface: false } && typeof(IList).IsAssignableFrom(declared) && declared.GetConstructor(Type.EmptyTypes) is not null
+                ? () => (IList)Activator.CreateInstance(declared)!
+                : null;
         }
 
         /// <summary>The property whose name the reader is on, or null for a name R4 does not know here.</summary>

@@ -31,6 +31,11 @@ internal static partial class WellFormedResourceReader
     /// does; or returns null, with the reader anywhere, when the resource holds anything Firely has to judge.</summary>
     public static Resource? TryRead(ref Utf8JsonReader reader)
     {
+        if (!reader.IsFinalBlock)
+        {
+            return null; // a partial buffer: an object cut short could look complete
+        }
+
         try
         {
             return ReadResource(ref reader);
@@ -130,6 +135,11 @@ internal static partial class WellFormedResourceReader
                 return false;
             }
 
+            if (!property.Value.IsFhirPrimitive && seen[property.Slot | 1])
+            {
+                return false; // a choice element's _ part came first, for a primitive type (_effectiveDateTime, then effectivePeriod)
+            }
+
             seen[property.Slot] = true;
             empty = false;
             reader.Read();
@@ -169,7 +179,7 @@ internal static partial class WellFormedResourceReader
             return false; // a single value where R4 wants an array, or an empty array
         }
 
-        var list = property.Value.CreateList();
+        var list = property.NewList!();
         do
         {
             if (reader.TokenType != JsonTokenType.StartObject)
