@@ -9,8 +9,9 @@ namespace CdsHooks.Service.Hooks;
 /// <summary>
 /// Validates a hook request (CDS Hooks 2.0 §Calling a CDS Service, order-select/order-sign contexts) in one pass
 /// over the body: the envelope with <see cref="Utf8JsonReader"/>, each FHIR resource (draftOrders, prefetch values)
-/// by Firely's deserializer from the same reader (<see cref="FhirResourceReader"/>). Every rejection names the
-/// JSON path at fault. Unknown fields and extensions are ignored, and so is FHIR content the engine does not read.
+/// into Firely objects from the same reader (<see cref="FhirResourceReader"/>: the shortcut reader, or Firely's
+/// deserializer for what it declines). Every rejection names the JSON path at fault. Unknown fields and extensions are
+/// ignored, and so is FHIR content the engine does not read.
 /// </summary>
 public static partial class RequestReader
 {

@@ -11,7 +11,7 @@ namespace CdsHooks.Service.Infrastructure;
 /// Start-up warm-up of the path a hook call takes when it reads from the FHIR server: order-sign and order-select calls
 /// (<see cref="WarmUpRequests"/>: a made-up patient and the demo patients, <see cref="Rounds"/> times) go through
 /// <see cref="HookEndpoints.Invoke"/> (request reader, prefetch resolver, the typed FHIR client with its resilience
-/// pipeline, Firely's reader, the engine, the card writer), and every prefetch key is read over a real socket from
+/// pipeline, the FHIR readers, the engine, the card writer), and every prefetch key is read over a real socket from
 /// <see cref="LoopbackFhirServer"/>, which serves canned Bundles on 127.0.0.1 only. Then one <c>GET /health</c> goes
 /// through the service's own HTTP listener on a loopback address (the server, routing and the endpoints' delegates).
 /// Nothing leaves the machine, no token of a client is used, and the calls are not recorded for the override report
