@@ -28,14 +28,14 @@ internal sealed class AllocationByType : EventListener
 
         using var listener = new AllocationByType();
         var before = GC.GetAllocatedBytesForCurrentThread();
-        const int parses = 500;
-        for (var i = 0; i < parses; i++)
+        const int calls = 500;
+        for (var i = 0; i < calls; i++)
         {
             call();
         }
 
-        var perParse = (GC.GetAllocatedBytesForCurrentThread() - before) / parses;
-        Console.WriteLine($"{scenario.Body.Length / 1024.0:F1} KB body, {what}: {perParse / 1024.0:F1} KB allocated per call; by type (sampled):");
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / calls;
+        Console.WriteLine($"{scenario.Body.Length / 1024.0:F1} KB body, {what}: {perCall / 1024.0:F1} KB allocated per call; by type (sampled):");
         var total = (double)listener._bytes.Values.Sum();
         foreach (var (type, bytes) in listener._bytes.OrderByDescending(kv => kv.Value).Take(25))
         {

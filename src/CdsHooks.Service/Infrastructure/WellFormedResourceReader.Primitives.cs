@@ -7,12 +7,12 @@ namespace CdsHooks.Service.Infrastructure;
 internal static partial class WellFormedResourceReader
 {
     /// <summary>A FHIR primitive: its value (<c>name</c>) or its id and extensions (<c>_name</c>), which meet in one
-    /// object; an array of primitives only without a <c>_name</c> part and without nulls.</summary>
+    /// object; an array of primitives only without nulls (the table has no <c>_name</c> for arrays).</summary>
     private static bool ReadPrimitiveProperty(ref Utf8JsonReader reader, Base target, Property property, bool otherHalfSeen)
     {
         if (property.IsCollection)
         {
-            if (property.Underscore || reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+            if (reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType == JsonTokenType.EndArray)
             {
                 return false;
             }
@@ -49,7 +49,7 @@ internal static partial class WellFormedResourceReader
 
         primitive ??= (PrimitiveType)property.Value.CreateInstance();
         var read = property.Underscore
-            ? primitive.ElementId is null && primitive.Extension.Count == 0 && ReadInto(ref reader, primitive, TableOf(property.Value), isResource: false)
+            ? primitive.ElementId is null && primitive.Extension.Count == 0 && ReadInto(ref reader, primitive, property.ValueTable, isResource: false)
             : primitive.JsonValue is null && ReadPrimitiveValue(ref reader, primitive, property.ValueKind);
         if (read)
         {

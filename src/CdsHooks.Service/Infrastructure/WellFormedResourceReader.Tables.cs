@@ -41,6 +41,12 @@ internal static partial class WellFormedResourceReader
 
         public ValueKind ValueKind { get; } = KindOf(value);
 
+        /// <summary>The names of the value's class, kept here once found so that an object costs no lookup of its table
+        /// (a race only builds the same table twice).</summary>
+        public Table ValueTable => _valueTable ??= TableOf(Value);
+
+        private Table? _valueTable;
+
         private static ValueKind KindOf(ClassMapping value)
         {
             var type = value.PrimitiveValueProperty?.ImplementingType;
@@ -111,8 +117,9 @@ internal static partial class WellFormedResourceReader
             }
 
             _byName[name] = new Property(element.Name, type, newList, isResource, underscore: false, slot);
-            if (type.IsFhirPrimitive)
+            if (type.IsFhirPrimitive && newList is null)
             {
+                // The _ part of a single primitive; arrays of primitives with a _ part (_given) are left to Firely.
                 _byName["_" + name] = new Property(element.Name, type, newList, isResource: false, underscore: true, slot + 1);
             }
         }

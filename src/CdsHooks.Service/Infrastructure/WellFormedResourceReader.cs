@@ -57,7 +57,7 @@ internal static partial class WellFormedResourceReader
             return null;
         }
 
-        return ReadObject(ref reader, mapping, isResource: true) as Resource;
+        return ReadObject(ref reader, mapping, TableOf(mapping), isResource: true) as Resource;
     }
 
     /// <summary>The class of the resource whose StartObject the reader is on, from its <c>resourceType</c> wherever it
@@ -102,10 +102,10 @@ internal static partial class WellFormedResourceReader
     }
 
     /// <summary>Reads the object at the reader into a new instance of the class; leaves the reader on its EndObject.</summary>
-    private static Base? ReadObject(ref Utf8JsonReader reader, ClassMapping mapping, bool isResource)
+    private static Base? ReadObject(ref Utf8JsonReader reader, ClassMapping mapping, Table table, bool isResource)
     {
         var target = mapping.CreateInstance();
-        return ReadInto(ref reader, target, TableOf(mapping), isResource) ? target : null;
+        return ReadInto(ref reader, target, table, isResource) ? target : null;
     }
 
     private static bool ReadInto(ref Utf8JsonReader reader, Base target, Table table, bool isResource)
@@ -162,7 +162,7 @@ internal static partial class WellFormedResourceReader
             return false;
         }
 
-        var value = property.IsResource ? ReadResource(ref reader) : ReadObject(ref reader, property.Value, isResource: false);
+        var value = property.IsResource ? ReadResource(ref reader) : ReadObject(ref reader, property.Value, property.ValueTable, isResource: false);
         if (value is null)
         {
             return false;
@@ -187,7 +187,7 @@ internal static partial class WellFormedResourceReader
                 return false;
             }
 
-            var item = property.IsResource ? ReadResource(ref reader) : ReadObject(ref reader, property.Value, isResource: false);
+            var item = property.IsResource ? ReadResource(ref reader) : ReadObject(ref reader, property.Value, property.ValueTable, isResource: false);
             if (item is null)
             {
                 return false;
